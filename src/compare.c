@@ -1,0 +1,369 @@
+/* compare.c — side-by-side comparison of areas (see compare.h). */
+#include "compare.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <regind/plugin.h>
+
+#include "output_csv.h"
+#include "output_json.h"
+#include "stats.h"
+#include "suggest.h"
+
+#define NAME_WIDTH 50
+
+static ri_rc oom(ri_error *err)
+{
+    return ri_fail(err, RI_RC_DATA, "out of memory");
+}
+
+static int equals_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+/* Mark the areas an argument names: an exact code, else name fragments of the compared type, else of any type. */
+static ri_rc select_area(const ri_panel *p, const char *arg, const char *type, unsigned char *mask,
+                         ri_error *err)
+{
+    size_t hits = 0;
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (equals_ci(p->area_codes[a], arg)) {
+            mask[a] = 1;
+            return RI_RC_OK;
+        }
+    for (int any_type = 0; any_type < 2 && hits == 0; any_type++)
+        for (size_t a = 0; a < p->n_areas; a++)
+            if ((any_type || strcmp(p->area_types[a], type) == 0) && ri_contains_ci(p->area_names[a], arg)) {
+                mask[a] = 1;
+                hits++;
+            }
+    if (hits)
+        return RI_RC_OK;
+    const char *near = ri_suggest(arg, (const char *const *)p->area_names, p->n_areas);
+    return ri_fail(err, RI_RC_USAGE, "no area matches \"%s\"%s%s%s; expected a code or part of a name (see `regind areas`)",
+                   arg, near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
+}
+
+/* The job's settings for one indicator id. */
+static const ri_indicator_cfg *indicator_cfg(const ri_job *job, const char *id)
+{
+    for (size_t k = 0; k < job->n_indicators; k++)
+        if (strcmp(job->indicators[k].id, id) == 0)
+            return &job->indicators[k];
+    return NULL;
+}
+
+/* One indicator: its non-industry output columns and the one to sort by. */
+typedef struct block {
+    const char *id;
+    const ri_result_col **cols;
+    size_t n_cols;
+    const ri_result_col *sort;
+    size_t benchmark;
+} block;
+
+static void format_value(double v, char *buf, size_t size)
+{
+    char raw[64], *out = buf;
+    size_t len, int_len, i;
+
+    if (isnan(v)) {
+        snprintf(buf, size, "n/a");
+        return;
+    }
+    /* Whole pounds for large values, one decimal otherwise; tiny values keep three significant digits. */
+    if (v != 0 && fabs(v) < 0.05)
+        snprintf(raw, sizeof raw, "%.3g", v);
+    else
+        snprintf(raw, sizeof raw, "%.*f", fabs(v) >= 1000 ? 0 : 1, v);
+    len = strlen(raw);
+    int_len = strcspn(raw, ".");
+    i = 0;
+    if (raw[0] == '-') {
+        *out++ = '-';
+        i = 1;
+    }
+    for (; i < len && (size_t)(out - buf) + 2 < size; i++) {
+        *out++ = raw[i];
+        if (i < int_len - 1 && (int_len - 1 - i) % 3 == 0)
+            *out++ = ',';
+    }
+    *out = '\0';
+}
+
+static size_t period_with_data(const ri_panel *p, const ri_result_col *col, const unsigned char *mask)
+{
+    for (size_t t = p->n_periods; t-- > 0;)
+        for (size_t a = 0; a < p->n_areas; a++)
+            if (mask[a] && !isnan(col->v[a * p->n_periods + t]))
+                return t;
+    return p->n_periods - 1;
+}
+
+/* qsort has no context argument in C11; comparisons read the values being sorted from here. */
+static const double *sort_values;
+
+/* Highest first; missing values last; ties by area index for stable output. */
+static int cmp_rows(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    double va = sort_values[a], vb = sort_values[b];
+    if (isnan(va) != isnan(vb))
+        return isnan(va) ? 1 : -1;
+    if (!isnan(va) && va != vb)
+        return va > vb ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static void print_header(FILE *f, const block *b)
+{
+    fprintf(f, "  %4s  %-*s %-10s", "Rank", NAME_WIDTH, "Area", "Code");
+    for (size_t c = 0; c < b->n_cols; c++)
+        fprintf(f, " %*s", (int)(strlen(b->cols[c]->output) > 12 ? strlen(b->cols[c]->output) : 12),
+                b->cols[c]->output);
+    fputc('\n', f);
+}
+
+static void print_row(FILE *f, const ri_panel *p, const block *b, size_t a, size_t t, double rank,
+                      const char *tag)
+{
+    char name[256], num[64], rank_text[16];
+    snprintf(name, sizeof name, "%s%s", p->area_names[a][0] ? p->area_names[a] : p->area_codes[a], tag);
+    if (isnan(rank))
+        snprintf(rank_text, sizeof rank_text, "%s", "");
+    else
+        snprintf(rank_text, sizeof rank_text, "%.0f", rank);
+    fprintf(f, "  %4s  %-*.*s %-10s", rank_text, NAME_WIDTH, NAME_WIDTH, name, p->area_codes[a]);
+    for (size_t c = 0; c < b->n_cols; c++) {
+        format_value(b->cols[c]->v[a * p->n_periods + t], num, sizeof num);
+        fprintf(f, " %*s", (int)(strlen(b->cols[c]->output) > 12 ? strlen(b->cols[c]->output) : 12), num);
+    }
+    fputc('\n', f);
+}
+
+static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const block *b,
+                         const unsigned char *chosen, const unsigned char *group,
+                         const ri_compare_opts *o, size_t t, ri_error *err)
+{
+    size_t n = p->n_areas, n_rows = 0;
+    double *vals = calloc(n ? n : 1, sizeof *vals), *rank = calloc(n ? n : 1, sizeof *rank);
+    size_t *rows = malloc(n * sizeof *rows);
+    const ri_indicator_cfg *ind = indicator_cfg(job, b->id);
+    ri_stats_summary s;
+    ri_error serr;
+    char num[64];
+
+    if (!vals || !rank || !rows) {
+        free(vals);
+        free(rank);
+        free(rows);
+        return oom(err);
+    }
+    for (size_t a = 0; a < n; a++)
+        vals[a] = b->sort->v[a * p->n_periods + t];
+    ri_stats_rank(vals, n, group, 1, rank, NULL);
+    for (size_t a = 0; a < n; a++)
+        if (chosen[a] && a != b->benchmark)
+            rows[n_rows++] = a;
+    sort_values = vals;
+    qsort(rows, n_rows, sizeof *rows, cmp_rows);
+    if (o->top && n_rows > o->top)
+        n_rows = o->top;
+
+    fprintf(f, "%s (plugin %s), %s: %s areas ranked by %s", b->id, ind ? ind->plugin : "?",
+            p->periods[t], o->area_type, b->sort->output);
+    if (b->benchmark != RI_NO_AREA)
+        fprintf(f, "; benchmark %s %s", p->area_codes[b->benchmark], p->area_names[b->benchmark]);
+    fputs("\n\n", f);
+    print_header(f, b);
+    for (size_t r = 0; r < n_rows; r++)
+        print_row(f, p, b, rows[r], t, rank[rows[r]], "");
+    if (b->benchmark != RI_NO_AREA)
+        print_row(f, p, b, b->benchmark, t, NAN, " [benchmark]");
+    fputc('\n', f);
+    if (ri_stats_summarise(vals, n, group, &s, &serr) == RI_RC_OK) {
+        format_value(s.median, num, sizeof num);
+        fprintf(f, "  %s across %zu %s areas: median %s", b->sort->output, s.n, o->area_type, num);
+        format_value(s.min, num, sizeof num);
+        fprintf(f, "; lowest %s (%s)", num, p->area_names[s.argmin]);
+        format_value(s.max, num, sizeof num);
+        fprintf(f, "; highest %s (%s)", num, p->area_names[s.argmax]);
+        if (!isnan(s.cv))
+            fprintf(f, "; coefficient of variation %.3f", s.cv);
+        if (s.n_missing)
+            fprintf(f, "; %zu missing", s.n_missing);
+        fputc('\n', f);
+    }
+    fputs("  Units:", f);
+    for (size_t c = 0; c < b->n_cols; c++)
+        fprintf(f, "%s %s = %s", c ? ";" : "", b->cols[c]->output, b->cols[c]->unit);
+    fputs(". n/a = missing.\n\n", f);
+    free(vals);
+    free(rank);
+    free(rows);
+    return RI_RC_OK;
+}
+
+static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsigned char *chosen,
+                          size_t from, size_t to)
+{
+    char num[64];
+    fprintf(f, "%s: %s (%s), %s to %s\n\n  %-*s %-10s", b->id, b->sort->output, b->sort->unit,
+            p->periods[from], p->periods[to], NAME_WIDTH, "Area", "Code");
+    for (size_t t = from; t <= to; t++)
+        fprintf(f, " %10s", p->periods[t]);
+    fputc('\n', f);
+    for (size_t a = 0; a < p->n_areas; a++) {
+        if (!chosen[a])
+            continue;
+        fprintf(f, "  %-*.*s %-10s", NAME_WIDTH, NAME_WIDTH, p->area_names[a], p->area_codes[a]);
+        for (size_t t = from; t <= to; t++) {
+            format_value(b->sort->v[a * p->n_periods + t], num, sizeof num);
+            fprintf(f, " %10s", num);
+        }
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+    return RI_RC_OK;
+}
+
+static ri_rc make_blocks(const ri_job *job, const ri_results *r, const ri_compare_opts *o,
+                         block **out, size_t *n_out, ri_error *err)
+{
+    block *blocks = calloc(r->n_cols ? r->n_cols : 1, sizeof *blocks);
+    size_t n = 0;
+    if (!blocks)
+        return oom(err);
+    for (size_t c = 0; c < r->n_cols; c++) {
+        const ri_result_col *col = &r->cols[c];
+        block *b = NULL;
+        if (col->by_industry)
+            continue;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(blocks[k].id, col->indicator) == 0)
+                b = &blocks[k];
+        if (!b) {
+            const ri_indicator_cfg *ind = indicator_cfg(job, col->indicator);
+            b = &blocks[n++];
+            b->id = col->indicator;
+            b->cols = calloc(r->n_cols, sizeof *b->cols);
+            b->benchmark = ind && ind->benchmark ? ri_panel_area(r->panel, ind->benchmark) : RI_NO_AREA;
+            if (!b->cols) {
+                *out = blocks;
+                *n_out = n;
+                return oom(err);
+            }
+        }
+        b->cols[b->n_cols++] = col;
+        if ((!b->sort && !o->sort) || (o->sort && strcmp(o->sort, col->output) == 0))
+            b->sort = col;
+    }
+    *out = blocks;
+    *n_out = n;
+    for (size_t k = 0; k < n; k++)
+        if (!blocks[k].sort)
+            return ri_fail(err, RI_RC_USAGE, "--sort %s: indicator \"%s\" has no such output; see `regind describe`",
+                           o->sort, blocks[k].id);
+    if (n == 0)
+        return ri_fail(err, RI_RC_USAGE, "nothing to compare; expected indicators with outputs by area and period in the job");
+    return RI_RC_OK;
+}
+
+static ri_rc resolve_period(const ri_panel *p, const char *label, const char *what, size_t *out,
+                            ri_error *err)
+{
+    *out = ri_panel_period(p, label);
+    if (*out == (size_t)-1)
+        return ri_fail(err, RI_RC_USAGE, "%s %s: no such period in the data; expected %s to %s",
+                       what, label, p->periods[0], p->periods[p->n_periods - 1]);
+    return RI_RC_OK;
+}
+
+ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri_compare_opts *o,
+                       ri_error *err)
+{
+    const ri_panel *p = r->panel;
+    unsigned char *chosen = calloc(p->n_areas ? p->n_areas : 1, 1);
+    unsigned char *group = calloc(p->n_areas ? p->n_areas : 1, 1);
+    unsigned char *periods = calloc(p->n_periods ? p->n_periods : 1, 1);
+    block *blocks = NULL;
+    size_t n_blocks = 0, t = 0, from;
+    ri_rc rc = RI_RC_OK;
+
+    if (!chosen || !group || !periods) {
+        rc = oom(err);
+        goto done;
+    }
+    if (p->n_periods == 0) {
+        rc = ri_fail(err, RI_RC_DATA, "the data has no periods");
+        goto done;
+    }
+    for (size_t a = 0; a < p->n_areas; a++)
+        group[a] = strcmp(p->area_types[a], o->area_type) == 0;
+    for (size_t i = 0; i < o->n_areas && !rc; i++)
+        rc = select_area(p, o->areas[i], o->area_type, chosen, err);
+    if (rc)
+        goto done;
+    if (o->n_areas == 0)
+        memcpy(chosen, group, p->n_areas);
+    if ((rc = make_blocks(job, r, o, &blocks, &n_blocks, err)))
+        goto done;
+    if (o->period)
+        rc = resolve_period(p, o->period, "--period", &t, err);
+    else
+        t = period_with_data(p, blocks[0].sort, chosen);
+    from = t;
+    if (!rc && o->since && (rc = resolve_period(p, o->since, "--since", &from, err)) == RI_RC_OK &&
+        from > t)
+        rc = ri_fail(err, RI_RC_USAGE, "--since %s is after the period compared (%s); expected an earlier period",
+                     o->since, p->periods[t]);
+    if (rc)
+        goto done;
+    for (size_t k = 0; k < n_blocks; k++)
+        if (blocks[k].benchmark != RI_NO_AREA && o->format != RI_COMPARE_TABLE)
+            chosen[blocks[k].benchmark] = 1;
+    for (size_t s = from; s <= t; s++)
+        periods[s] = 1;
+
+    if (o->format == RI_COMPARE_TABLE) {
+        for (size_t k = 0; k < n_blocks && !rc; k++) {
+            if (o->since) {
+                if (blocks[k].benchmark != RI_NO_AREA)
+                    chosen[blocks[k].benchmark] = 1;
+                rc = table_series(f, p, &blocks[k], chosen, from, t);
+            } else {
+                rc = table_block(f, job, p, &blocks[k], chosen, group, o, t, err);
+            }
+        }
+    } else {
+        const char **ids = calloc(n_blocks, sizeof *ids);
+        ri_selection sel;
+        if (!ids) {
+            rc = oom(err);
+            goto done;
+        }
+        for (size_t k = 0; k < n_blocks; k++)
+            ids[k] = blocks[k].id;
+        sel.areas = chosen;
+        sel.periods = periods;
+        sel.indicators = ids;
+        sel.n_indicators = n_blocks;
+        rc = o->format == RI_COMPARE_CSV ? ri_write_csv(f, r, &sel, err) : ri_write_json(f, r, &sel, err);
+        free(ids);
+    }
+done:
+    for (size_t k = 0; k < n_blocks; k++)
+        free(blocks[k].cols);
+    free(blocks);
+    free(chosen);
+    free(group);
+    free(periods);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * csv.h — an RFC 4180 record reader over a memory-mapped file or a buffer.
+ *
+ * Owns tokenising: quoted fields (commas, doubled quotes, newlines inside
+ * quotes), CRLF or LF line ends, a leading UTF-8 byte-order mark, blank
+ * lines (skipped), and UTF-8 validation of every field. It knows nothing of
+ * headers, layouts or numbers; dataset.c gives records their meaning.
+ *
+ * Fields point into the mapped file, or into the reader's scratch buffer for
+ * quoted fields that needed unescaping; they stay valid until the next call
+ * to ri_csv_next() or ri_csv_close(). Errors carry "FILE:LINE:COLUMN: ...".
+ */
+#ifndef RI_CSV_H
+#define RI_CSV_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct ri_csv ri_csv;
+
+typedef struct ri_csv_field {
+    const char *ptr; /* not NUL-terminated */
+    size_t len;
+    int quoted;      /* 1 when the field was enclosed in double quotes */
+} ri_csv_field;
+
+typedef struct ri_csv_record {
+    const ri_csv_field *fields;
+    size_t n_fields;
+    unsigned long line; /* 1-based physical line where the record starts */
+} ri_csv_record;
+
+/* Open and map a file. Refuses directories, FIFOs and other non-regular files. */
+ri_rc ri_csv_open(const char *path, ri_csv **out, ri_error *err);
+
+/* Read from a caller-owned buffer that must outlive the reader; name is used in messages. */
+ri_rc ri_csv_open_mem(const char *name, const char *buf, size_t len, ri_csv **out,
+                      ri_error *err);
+
+/* 1: *rec holds the next record; 0: end of input; -1: error in err. */
+int ri_csv_next(ri_csv *csv, ri_csv_record *rec, ri_error *err);
+
+const char *ri_csv_name(const ri_csv *csv);
+
+/* Size of the input in bytes (for progress and manifests). */
+size_t ri_csv_size(const ri_csv *csv);
+
+void ri_csv_close(ri_csv *csv);
+
+#endif

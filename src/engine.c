@@ -1,0 +1,386 @@
+/* engine.c — binding indicators to plugins and computing them (see engine.h). */
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+#include "suggest.h"
+
+static const char *loc_file(const ri_loc *loc)
+{
+    return loc->file ? loc->file : "config";
+}
+
+static int selected(const ri_engine_opts *o, const char *id)
+{
+    if (!o->only)
+        return 1;
+    for (size_t i = 0; i < o->n_only; i++)
+        if (strcmp(o->only[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static ri_rc unknown_measure(const ri_panel *p, const ri_binding *b, const ri_indicator_cfg *ind,
+                             ri_error *err)
+{
+    const char **names = malloc((p->n_cols ? p->n_cols : 1) * sizeof *names);
+    const char *near;
+    if (!names)
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    for (size_t c = 0; c < p->n_cols; c++)
+        names[c] = p->cols[c].name;
+    near = ri_suggest(b->value, names, p->n_cols);
+    ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": input %s = \"%s\" is not a measure of any dataset%s%s%s",
+            loc_file(&b->loc), b->loc.line, ind->id, b->name, b->value,
+            near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
+    free(names);
+    return RI_RC_USAGE;
+}
+
+/* Columns for every declared input, in declaration order; NULL for unbound optional ones. */
+static ri_rc bind_inputs(const ri_panel *p, const ri_plugin *d, const ri_indicator_cfg *ind,
+                         const double **cols, const ri_column **bound, ri_error *err)
+{
+    for (size_t b = 0; b < ind->n_inputs; b++) {
+        const ri_binding *bd = &ind->inputs[b];
+        size_t k = 0;
+        while (k < d->n_inputs && strcmp(d->inputs[k].role, bd->name) != 0)
+            k++;
+        if (k == d->n_inputs) {
+            const char *roles[256], *near;
+            for (size_t i = 0; i < d->n_inputs; i++)
+                roles[i] = d->inputs[i].role;
+            near = ri_suggest(bd->name, roles, d->n_inputs);
+            return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": plugin %s has no input \"%s\"%s%s%s; see `regind describe %s`",
+                           loc_file(&bd->loc), bd->loc.line, ind->id, d->name, bd->name,
+                           near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "", d->name);
+        }
+    }
+    for (size_t k = 0; k < d->n_inputs; k++) {
+        const ri_input_spec *in = &d->inputs[k];
+        const ri_binding *bd = NULL;
+        const ri_column *col;
+        for (size_t b = 0; b < ind->n_inputs; b++)
+            if (strcmp(ind->inputs[b].name, in->role) == 0)
+                bd = &ind->inputs[b];
+        cols[k] = NULL;
+        bound[k] = NULL;
+        if (!bd) {
+            if (in->flags & RI_OPTIONAL)
+                continue;
+            return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": plugin %s needs input \"%s\" (%s); expected inputs = { %s = \"measure\"; }",
+                           loc_file(&ind->loc), ind->loc.line, ind->id, d->name, in->role,
+                           in->help ? in->help : "", in->role);
+        }
+        if (!(col = ri_panel_column(p, bd->value)))
+            return unknown_measure(p, bd, ind, err);
+        if (!col->by_industry != !(in->flags & RI_BY_INDUSTRY))
+            return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": input %s = \"%s\" is %sby industry; plugin %s expects a measure %sby industry",
+                           loc_file(&bd->loc), bd->loc.line, ind->id, in->role, bd->value,
+                           col->by_industry ? "" : "not ", d->name,
+                           (in->flags & RI_BY_INDUSTRY) ? "" : "not ");
+        cols[k] = col->v;
+        bound[k] = col;
+    }
+    return RI_RC_OK;
+}
+
+static ri_rc resolve_benchmark(const ri_panel *p, const ri_indicator_cfg *ind, size_t *bench,
+                               ri_error *err)
+{
+    *bench = RI_NO_AREA;
+    if (!ind->benchmark)
+        return RI_RC_OK;
+    *bench = ri_panel_area(p, ind->benchmark);
+    if (*bench == (size_t)-1)
+        return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": benchmark area \"%s\" is not in the data; expected an area code from `regind areas` or a geography aggregate",
+                       loc_file(&ind->loc), ind->loc.line, ind->id, ind->benchmark);
+    return RI_RC_OK;
+}
+
+typedef struct prepared {
+    const ri_loaded *plugin;
+    const double **inputs;
+    const ri_column **columns; /* [n_inputs] bound columns, NULL when unbound */
+    ri_value *params;
+    size_t benchmark;
+    unsigned char *in_group;
+} prepared;
+
+static void prepared_free(prepared *pr)
+{
+    free(pr->inputs);
+    free(pr->columns);
+    free(pr->params);
+    free(pr->in_group);
+}
+
+static ri_rc prepare(const ri_job *job, const ri_panel *p, ri_plugin_host *host,
+                     const ri_indicator_cfg *ind, prepared *pr, ri_error *err)
+{
+    const char *group = ind->group_type ? ind->group_type
+                        : job->compare.area_type ? job->compare.area_type : "LEP";
+    const ri_plugin *d;
+    ri_rc rc;
+
+    memset(pr, 0, sizeof *pr);
+    if ((rc = ri_host_load(host, ind->plugin, &pr->plugin, err)))
+        return ri_error_prefix(err, "%s:%d: indicator \"%s\": ", loc_file(&ind->loc), ind->loc.line, ind->id);
+    d = pr->plugin->desc;
+    pr->inputs = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *pr->inputs);
+    pr->columns = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *pr->columns);
+    pr->in_group = calloc(p->n_areas ? p->n_areas : 1, 1);
+    if (!pr->inputs || !pr->columns || !pr->in_group)
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    if ((rc = bind_inputs(p, d, ind, pr->inputs, pr->columns, err)) ||
+        (rc = ri_params_bind(d, ind, &pr->params, err)) ||
+        (rc = resolve_benchmark(p, ind, &pr->benchmark, err)))
+        return rc;
+    for (size_t a = 0; a < p->n_areas; a++)
+        pr->in_group[a] = strcmp(p->area_types[a], group) == 0;
+    return RI_RC_OK;
+}
+
+/*
+ * The cells an indicator runs on: the areas in the data of every bound
+ * input, and the periods in which every bound input has some value. Areas
+ * and years outside a dataset's coverage are "not applicable", not missing,
+ * so plugins neither see nor warn about them.
+ */
+typedef struct subset {
+    size_t n, *area;      /* [n] panel indices */
+    const char **codes, **names, **types;
+    unsigned char *in_group;
+    size_t n_periods, *period; /* [n_periods] panel indices */
+    const char **labels;
+    double *years;
+    double **inputs;      /* compacted copies */
+    size_t benchmark;
+} subset;
+
+static void subset_free(subset *s, size_t n_inputs)
+{
+    for (size_t k = 0; s->inputs && k < n_inputs; k++)
+        free(s->inputs[k]);
+    free(s->inputs);
+    free(s->area);
+    free(s->codes);
+    free(s->names);
+    free(s->types);
+    free(s->in_group);
+    free(s->period);
+    free(s->labels);
+    free(s->years);
+}
+
+static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
+                         subset *s, ri_error *err)
+{
+    const ri_plugin *d = pr->plugin->desc;
+    size_t n = p->n_areas;
+
+    memset(s, 0, sizeof *s);
+    s->benchmark = RI_NO_AREA;
+    s->area = malloc((n ? n : 1) * sizeof *s->area);
+    s->codes = malloc((n ? n : 1) * sizeof *s->codes);
+    s->names = malloc((n ? n : 1) * sizeof *s->names);
+    s->types = malloc((n ? n : 1) * sizeof *s->types);
+    s->in_group = malloc(n ? n : 1);
+    s->inputs = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *s->inputs);
+    if (!s->area || !s->codes || !s->names || !s->types || !s->in_group || !s->inputs)
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    for (size_t a = 0; a < n; a++) {
+        int in = 1;
+        for (size_t k = 0; k < d->n_inputs && in; k++)
+            in = !pr->columns[k] || pr->columns[k]->present[a];
+        if (!in)
+            continue;
+        if (a == pr->benchmark)
+            s->benchmark = s->n;
+        s->area[s->n] = a;
+        s->codes[s->n] = p->area_codes[a];
+        s->names[s->n] = p->area_names[a];
+        s->types[s->n] = p->area_types[a];
+        s->in_group[s->n] = pr->in_group[a];
+        s->n++;
+    }
+    if (pr->benchmark != RI_NO_AREA && s->benchmark == RI_NO_AREA)
+        return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": benchmark area %s has no data for every input; expected a benchmark in the inputs' datasets",
+                       loc_file(&ind->loc), ind->loc.line, ind->id, ind->benchmark);
+    s->period = malloc((p->n_periods ? p->n_periods : 1) * sizeof *s->period);
+    s->labels = malloc((p->n_periods ? p->n_periods : 1) * sizeof *s->labels);
+    s->years = malloc((p->n_periods ? p->n_periods : 1) * sizeof *s->years);
+    if (!s->period || !s->labels || !s->years)
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    for (size_t t = 0; t < p->n_periods; t++) {
+        int all = 1;
+        for (size_t k = 0; k < d->n_inputs && all; k++) {
+            const ri_column *c = pr->columns[k];
+            size_t width = c && c->by_industry ? p->n_industries : 1, stride;
+            int any = !c;
+            if (!c)
+                continue;
+            stride = ri_column_stride(p, c);
+            for (size_t i = 0; i < s->n && !any; i++)
+                for (size_t j = 0; j < width && !any; j++)
+                    any = !isnan(c->v[s->area[i] * stride + t * width + j]);
+            all = any;
+        }
+        if (!all)
+            continue;
+        s->period[s->n_periods] = t;
+        s->labels[s->n_periods] = p->periods[t];
+        s->years[s->n_periods] = p->period_years[t];
+        s->n_periods++;
+    }
+    for (size_t k = 0; k < d->n_inputs; k++) {
+        const ri_column *c = pr->columns[k];
+        size_t width, stride;
+        if (!c)
+            continue;
+        width = c->by_industry ? p->n_industries : 1;
+        stride = ri_column_stride(p, c);
+        size_t cells = s->n * s->n_periods * width;
+        if (!(s->inputs[k] = malloc((cells ? cells : 1) * sizeof(double))))
+            return ri_fail(err, RI_RC_DATA, "out of memory");
+        for (size_t i = 0; i < s->n; i++)
+            for (size_t j = 0; j < s->n_periods; j++)
+                memcpy(s->inputs[k] + (i * s->n_periods + j) * width,
+                       c->v + s->area[i] * stride + s->period[j] * width, width * sizeof(double));
+    }
+    return RI_RC_OK;
+}
+
+static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
+                     const ri_engine_opts *opts, ri_results *res, ri_error *err)
+{
+    const ri_plugin *d = pr->plugin->desc;
+    size_t first = res->n_cols;
+    double **outs = calloc(d->n_outputs, sizeof *outs);
+    char **units = calloc(d->n_outputs, sizeof *units);
+    ri_context ctx;
+    ri_call call;
+    subset sub;
+    ri_rc rc;
+
+    if (!outs || !units) {
+        free(outs);
+        free(units);
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    }
+    if ((rc = make_subset(p, ind, pr, &sub, err)))
+        goto done;
+    for (size_t o = 0; o < d->n_outputs; o++) {
+        int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;
+        size_t stride = sub.n_periods * (by_ind ? p->n_industries : 1);
+        if (!ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit, by_ind) ||
+            !(outs[o] = malloc((sub.n ? sub.n : 1) * stride * sizeof(double)))) {
+            rc = ri_fail(err, RI_RC_DATA, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < sub.n * stride; k++)
+            outs[o][k] = NAN;
+    }
+    memset(&ctx, 0, sizeof ctx);
+    ctx.indicator = ind->id;
+    ctx.plugin = d->name;
+    ctx.sink = opts->sink;
+    ctx.sink_user = opts->sink_user;
+    ctx.units = units;
+    ctx.n_outputs = d->n_outputs;
+
+    memset(&call, 0, sizeof call);
+    call.size = sizeof call;
+    call.ctx = &ctx;
+    call.n_areas = sub.n;
+    call.n_periods = sub.n_periods;
+    call.n_industries = p->n_industries;
+    call.area_codes = sub.codes;
+    call.area_names = sub.names;
+    call.area_types = sub.types;
+    call.periods = sub.labels;
+    call.period_years = sub.years;
+    call.industries = (const char *const *)p->industries;
+    call.benchmark = sub.benchmark;
+    call.in_group = sub.in_group;
+    call.inputs = (const double *const *)sub.inputs;
+    call.params = pr->params;
+    call.outputs = outs;
+
+    if (d->compute(ri_host_api(), &call) != RI_OK || ctx.failed) {
+        rc = ri_fail(err, RI_RC_DATA, "indicator \"%s\" (plugin %s %s): %s", ind->id, d->name,
+                     d->version, ctx.failed ? ctx.message : "compute failed without a message");
+        goto done;
+    }
+    res->warnings += ctx.warnings;
+    for (size_t o = 0; o < d->n_outputs; o++) {
+        ri_result_col *col = &res->cols[first + o];
+        size_t width = col->by_industry ? p->n_industries : 1;
+        size_t cells = p->n_areas * p->n_periods;
+        if (!(col->applies = calloc(cells ? cells : 1, 1))) {
+            rc = ri_fail(err, RI_RC_DATA, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < sub.n; i++)
+            for (size_t j = 0; j < sub.n_periods; j++)
+                col->applies[sub.area[i] * p->n_periods + sub.period[j]] = 1;
+        for (size_t i = 0; i < sub.n; i++)
+            for (size_t j = 0; j < sub.n_periods; j++)
+                memcpy(col->v + (sub.area[i] * p->n_periods + sub.period[j]) * width,
+                       outs[o] + (i * sub.n_periods + j) * width, width * sizeof(double));
+        if (units[o]) {
+            free(col->unit);
+            col->unit = units[o];
+            units[o] = NULL;
+        }
+    }
+done:
+    for (size_t o = 0; o < d->n_outputs; o++) {
+        free(units[o]);
+        free(outs[o]);
+    }
+    free(units);
+    free(outs);
+    subset_free(&sub, d->n_inputs);
+    return rc;
+}
+
+ri_rc ri_engine_run(const ri_job *job, const ri_panel *panel, ri_plugin_host *host,
+                    const ri_engine_opts *opts, ri_results **out, ri_error *err)
+{
+    ri_results *res = ri_results_new(panel);
+    ri_rc rc = RI_RC_OK;
+
+    *out = NULL;
+    if (!res)
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    for (size_t i = 0; i < opts->n_only; i++) {
+        size_t k = 0;
+        while (k < job->n_indicators && strcmp(job->indicators[k].id, opts->only[i]) != 0)
+            k++;
+        if (k == job->n_indicators) {
+            rc = ri_fail(err, RI_RC_USAGE, "%s: no indicator \"%s\" in the job; see its indicators section",
+                         job->path, opts->only[i]);
+            break;
+        }
+    }
+    for (size_t k = 0; k < job->n_indicators && !rc; k++) {
+        const ri_indicator_cfg *ind = &job->indicators[k];
+        prepared pr;
+        if (!selected(opts, ind->id))
+            continue;
+        rc = prepare(job, panel, host, ind, &pr, err);
+        if (!rc && !opts->check_only)
+            rc = compute(panel, ind, &pr, opts, res, err);
+        prepared_free(&pr);
+    }
+    if (rc) {
+        ri_results_free(res);
+        return rc;
+    }
+    *out = res;
+    return RI_RC_OK;
+}

@@ -1,0 +1,31 @@
+/*
+ * engine.h — binding configured indicators to plugins and running them.
+ *
+ * Owns the step between a job and its results: each indicator's plugin is
+ * loaded, its input roles bound to panel measures, its parameters checked,
+ * its benchmark and compared group resolved, and then (unless only
+ * checking) compute() is called with whole columns. The engine knows no
+ * plugin by name.
+ */
+#ifndef RI_ENGINE_H
+#define RI_ENGINE_H
+
+#include "config.h"
+#include "panel.h"
+#include "plugin_host.h"
+#include "results.h"
+
+typedef struct ri_engine_opts {
+    const char *const *only;   /* indicator ids to run; NULL = all */
+    size_t n_only;
+    int check_only;            /* bind and validate, never call compute */
+    ri_log_sink sink;          /* where plugin log lines go; may be NULL */
+    void *sink_user;
+} ri_engine_opts;
+
+/* On success *out holds one result column per output of each indicator run. */
+ri_rc ri_engine_run(const ri_job *job, const ri_panel *panel, ri_plugin_host *host,
+                    const ri_engine_opts *opts, ri_results **out, ri_error *err);
+
+
+#endif

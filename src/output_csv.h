@@ -1,0 +1,37 @@
+/*
+ * output_csv.h — results as a tidy CSV file, one row per value.
+ *
+ * Owns the CSV form of results: the header
+ *   area_code,area_name,period,industry,indicator,output,value,unit
+ * and one row per (area, period, industry) cell of every selected result
+ * column, in the order of ri_results_each() (column, area, period, industry).
+ * industry is empty for columns without industries; a missing (NaN) value is
+ * an empty cell; numbers are written by ri_format_number(). Lines end in LF.
+ *
+ * Text fields are quoted as RFC 4180 says when they contain a comma, a
+ * double quote, CR or LF (quotes inside are doubled). Because these files
+ * are opened in Excel, which runs a cell that starts with '=', '+', '-' or
+ * '@' as a formula (also after a leading TAB or CR, which some importers
+ * strip), a text field starting with any of those six characters gets a
+ * leading apostrophe (Excel shows the text, not a formula result), then is
+ * quoted if needed: =1+2 is written as '=1+2, and =SUM(A1,A2) as
+ * "'=SUM(A1,A2)". The value column is never altered, so negative numbers
+ * stay numbers.
+ *
+ * The caller owns the stream; the writer flushes it but never closes it.
+ */
+#ifndef RI_OUTPUT_CSV_H
+#define RI_OUTPUT_CSV_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "results.h"
+
+/* Write the cells sel selects (NULL = all) to f. RI_RC_USAGE or RI_RC_DATA
+   from ri_results_check() before anything is written; RI_RC_DATA with
+   "write failed: <reason>" when the stream fails (the caller may prefix the
+   file name with ri_error_prefix()). */
+ri_rc ri_write_csv(FILE *f, const ri_results *r, const ri_selection *sel, ri_error *err);
+
+#endif

@@ -1,0 +1,499 @@
+/* panel.c — loading a job's datasets and joining them into one panel (see panel.h). */
+#include "panel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "derive.h"
+#include "geo.h"
+#include "strtab.h"
+
+static ri_rc oom(ri_error *err)
+{
+    return ri_fail(err, RI_RC_DATA, "out of memory");
+}
+
+const ri_column *ri_panel_column(const ri_panel *p, const char *name)
+{
+    for (size_t c = 0; c < p->n_cols; c++)
+        if (strcmp(p->cols[c].name, name) == 0)
+            return &p->cols[c];
+    return NULL;
+}
+
+size_t ri_panel_area(const ri_panel *p, const char *code)
+{
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (strcmp(p->area_codes[a], code) == 0)
+            return a;
+    return (size_t)-1;
+}
+
+size_t ri_panel_period(const ri_panel *p, const char *label)
+{
+    for (size_t i = 0; i < p->n_periods; i++)
+        if (strcmp(p->periods[i], label) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+size_t ri_column_stride(const ri_panel *p, const ri_column *c)
+{
+    return p->n_periods * (c->by_industry ? p->n_industries : 1);
+}
+
+size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const char *type)
+{
+    size_t a = ri_panel_area(p, code), n = p->n_areas + 1;
+    char **s;
+    size_t **pp, *np;
+
+    if (a != (size_t)-1)
+        return a;
+    if (!(s = realloc(p->area_codes, n * sizeof *s)))
+        return (size_t)-1;
+    p->area_codes = s;
+    if (!(s = realloc(p->area_names, n * sizeof *s)))
+        return (size_t)-1;
+    p->area_names = s;
+    if (!(s = realloc(p->area_types, n * sizeof *s)))
+        return (size_t)-1;
+    p->area_types = s;
+    if (!(pp = realloc(p->parents, n * sizeof *pp)))
+        return (size_t)-1;
+    p->parents = pp;
+    if (!(np = realloc(p->n_parents, n * sizeof *np)))
+        return (size_t)-1;
+    p->n_parents = np;
+    for (size_t c = 0; c < p->n_cols; c++) {
+        ri_column *col = &p->cols[c];
+        size_t stride = ri_column_stride(p, col);
+        double *v = realloc(col->v, n * stride * sizeof *v);
+        unsigned char *present;
+        if (!v)
+            return (size_t)-1;
+        col->v = v;
+        for (size_t k = 0; k < stride; k++)
+            v[(n - 1) * stride + k] = NAN;
+        if (!(present = realloc(col->present, n)))
+            return (size_t)-1;
+        col->present = present;
+        present[n - 1] = 0;
+    }
+    a = p->n_areas;
+    p->area_codes[a] = strdup(code);
+    p->area_names[a] = strdup(name ? name : "");
+    p->area_types[a] = strdup(type ? type : ri_geo_type_from_code(code));
+    p->parents[a] = NULL;
+    p->n_parents[a] = 0;
+    p->n_areas = n;
+    if (!p->area_codes[a] || !p->area_names[a] || !p->area_types[a])
+        return (size_t)-1;
+    return a;
+}
+
+ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, int by_industry,
+                               int additive)
+{
+    ri_column *cols = realloc(p->cols, (p->n_cols + 1) * sizeof *cols), *c;
+    size_t cells;
+    if (!cols)
+        return NULL;
+    p->cols = cols;
+    c = &cols[p->n_cols];
+    memset(c, 0, sizeof *c);
+    c->by_industry = by_industry;
+    c->additive = additive;
+    cells = p->n_areas * ri_column_stride(p, c);
+    c->name = strdup(name);
+    c->dataset = strdup(dataset);
+    c->v = malloc((cells ? cells : 1) * sizeof *c->v);
+    c->present = calloc(p->n_areas ? p->n_areas : 1, 1);
+    p->n_cols++;
+    if (!c->name || !c->dataset || !c->v || !c->present)
+        return NULL;
+    for (size_t k = 0; k < cells; k++)
+        c->v[k] = NAN;
+    return c;
+}
+
+static int prefers(const ri_dataset_cfg *a, const char *other_id)
+{
+    for (size_t i = 0; i < a->n_prefer_over; i++)
+        if (strcmp(a->prefer_over[i], other_id) == 0)
+            return 1;
+    return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Labels of all datasets, unioned; areas and industries in order of appearance, periods sorted. */
+typedef struct joined {
+    ri_strtab *areas, *periods, *industries;
+    int any_industry;
+} joined;
+
+static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_error *err)
+{
+    j->areas = ri_strtab_new(1024);
+    j->periods = ri_strtab_new(64);
+    j->industries = ri_strtab_new(64);
+    if (!j->areas || !j->periods || !j->industries)
+        return oom(err);
+    for (size_t d = 0; d < n; d++) {
+        for (size_t a = 0; a < ds[d]->n_areas; a++) {
+            const char *s = ri_strtab_get(ds[d]->areas, a);
+            if (ri_strtab_intern(j->areas, s, strlen(s)) < 0)
+                return oom(err);
+        }
+        for (size_t i = 0; i < ds[d]->n_periods; i++) {
+            const char *s = ri_strtab_get(ds[d]->periods, i);
+            if (ri_strtab_intern(j->periods, s, strlen(s)) < 0)
+                return oom(err);
+        }
+        if (ds[d]->industries) {
+            j->any_industry = 1;
+            for (size_t i = 0; i < ds[d]->n_industries; i++) {
+                const char *s = ri_strtab_get(ds[d]->industries, i);
+                if (ri_strtab_intern(j->industries, s, strlen(s)) < 0)
+                    return oom(err);
+            }
+        }
+    }
+    p->n_areas = ri_strtab_count(j->areas);
+    p->n_periods = ri_strtab_count(j->periods);
+    p->n_industries = j->any_industry ? ri_strtab_count(j->industries) : 1;
+    p->area_codes = calloc(p->n_areas, sizeof *p->area_codes);
+    p->area_names = calloc(p->n_areas, sizeof *p->area_names);
+    p->area_types = calloc(p->n_areas, sizeof *p->area_types);
+    p->parents = calloc(p->n_areas, sizeof *p->parents);
+    p->n_parents = calloc(p->n_areas, sizeof *p->n_parents);
+    p->periods = calloc(p->n_periods, sizeof *p->periods);
+    p->period_years = calloc(p->n_periods, sizeof *p->period_years);
+    if (!p->area_codes || !p->area_names || !p->area_types || !p->parents || !p->n_parents ||
+        !p->periods || !p->period_years)
+        return oom(err);
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (!(p->area_codes[a] = strdup(ri_strtab_get(j->areas, a))))
+            return oom(err);
+    for (size_t i = 0; i < p->n_periods; i++)
+        if (!(p->periods[i] = strdup(ri_strtab_get(j->periods, i))))
+            return oom(err);
+    qsort(p->periods, p->n_periods, sizeof *p->periods, cmp_str);
+    /* dataset.c guarantees every period label starts with a four-digit year. */
+    for (size_t i = 0; i < p->n_periods; i++) {
+        const char *s = p->periods[i];
+        p->period_years[i] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    }
+    if (j->any_industry) {
+        p->industries = calloc(p->n_industries, sizeof *p->industries);
+        if (!p->industries)
+            return oom(err);
+        for (size_t i = 0; i < p->n_industries; i++)
+            if (!(p->industries[i] = strdup(ri_strtab_get(j->industries, i))))
+                return oom(err);
+    }
+    /* Names and types: the first dataset that knows them wins. */
+    for (size_t d = 0; d < n; d++)
+        for (size_t a = 0; a < ds[d]->n_areas; a++) {
+            const char *code = ri_strtab_get(ds[d]->areas, a);
+            size_t pa = (size_t)ri_strtab_find(j->areas, code, strlen(code));
+            if ((!p->area_names[pa] || !*p->area_names[pa]) && ds[d]->area_names[a][0]) {
+                free(p->area_names[pa]);
+                if (!(p->area_names[pa] = strdup(ds[d]->area_names[a])))
+                    return oom(err);
+            }
+            if (!p->area_types[pa] && !(p->area_types[pa] = strdup(ri_geo_area_type(ds[d], a))))
+                return oom(err);
+        }
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (!p->area_names[a] && !(p->area_names[a] = strdup("")))
+            return oom(err);
+    return RI_RC_OK;
+}
+
+/* Index of the panel column for `name`, deciding between datasets that both have it. */
+static ri_rc place_column(ri_panel *p, ri_dataset **ds, const size_t *owner, size_t d,
+                          const char *name, long *slot, ri_error *err)
+{
+    *slot = -1;
+    for (size_t c = 0; c < p->n_cols; c++) {
+        if (strcmp(p->cols[c].name, name) != 0)
+            continue;
+        const ri_dataset_cfg *now = ds[d]->cfg, *before = ds[owner[c]]->cfg;
+        if (prefers(now, before->id)) {
+            if (!p->cols[c].by_industry != !ds[d]->industries)
+                return ri_fail(err, RI_RC_USAGE, "%s:%d: measure \"%s\" is by industry in one of datasets \"%s\" and \"%s\" only; expected the same shape to prefer one over the other",
+                               now->loc.file ? now->loc.file : "config", now->loc.line, name, before->id, now->id);
+            *slot = (long)c;
+            return RI_RC_OK;
+        }
+        if (prefers(before, now->id))
+            return RI_RC_OK;
+        return ri_fail(err, RI_RC_USAGE,
+                       "%s:%d: measure \"%s\" comes from datasets \"%s\" and \"%s\"; expected one source (add prefer_over = [\"%s\"] to the dataset that should win)",
+                       now->loc.file ? now->loc.file : "config", now->loc.line, name, before->id,
+                       now->id, before->id);
+    }
+    if (!ri_panel_add_column(p, name, ds[d]->cfg->id, ds[d]->industries != NULL, 0))
+        return oom(err);
+    *slot = (long)p->n_cols - 1;
+    return RI_RC_OK;
+}
+
+static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined *j, ri_error *err)
+{
+    size_t *owner = NULL;
+    ri_rc rc = RI_RC_OK;
+
+    for (size_t d = 0; d < n && !rc; d++) {
+        ri_dataset *x = ds[d];
+        size_t *area_map = malloc(x->n_areas * sizeof *area_map);
+        size_t *period_map = malloc(x->n_periods * sizeof *period_map);
+        size_t *ind_map = malloc(x->n_industries * sizeof *ind_map);
+        if (!area_map || !period_map || !ind_map)
+            rc = oom(err);
+        for (size_t a = 0; !rc && a < x->n_areas; a++) {
+            const char *code = ri_strtab_get(x->areas, a);
+            area_map[a] = (size_t)ri_strtab_find(j->areas, code, strlen(code));
+        }
+        for (size_t i = 0; !rc && i < x->n_periods; i++)
+            period_map[i] = ri_panel_period(p, ri_strtab_get(x->periods, i));
+        for (size_t i = 0; !rc && i < x->n_industries; i++) {
+            ind_map[i] = 0;
+            if (x->industries)
+                for (size_t k = 0; k < p->n_industries; k++)
+                    if (strcmp(p->industries[k], ri_strtab_get(x->industries, i)) == 0)
+                        ind_map[i] = k;
+        }
+        for (size_t m = 0; !rc && m < x->n_measures; m++) {
+            long slot;
+            size_t ni = x->industries ? p->n_industries : 1;
+            size_t cells = p->n_areas * p->n_periods * ni;
+            if ((rc = place_column(p, ds, owner, d, x->measure_names[m], &slot, err)) || slot < 0)
+                continue;
+            size_t *o = realloc(owner, p->n_cols * sizeof *o);
+            if (!o) {
+                rc = oom(err);
+                break;
+            }
+            owner = o;
+            owner[slot] = d;
+            ri_column *col = &p->cols[slot];
+            free(col->dataset);
+            if (!(col->dataset = strdup(x->cfg->id))) {
+                rc = oom(err);
+                break;
+            }
+            col->by_industry = x->industries != NULL;
+            col->additive = x->additive[m];
+            for (size_t c = 0; c < cells; c++)
+                col->v[c] = NAN;
+            memset(col->present, 0, p->n_areas);
+            for (size_t a = 0; a < x->n_areas; a++)
+                col->present[area_map[a]] = 1;
+            for (size_t a = 0; a < x->n_areas; a++)
+                for (size_t t = 0; t < x->n_periods; t++)
+                    for (size_t i = 0; i < x->n_industries; i++)
+                        col->v[(area_map[a] * p->n_periods + period_map[t]) * ni + ind_map[i]] =
+                            x->values[m][RI_CELL(x, a, t, i)];
+        }
+        free(area_map);
+        free(period_map);
+        free(ind_map);
+    }
+    free(owner);
+    return rc;
+}
+
+static ri_rc record_info(ri_panel *p, ri_dataset **ds, size_t n, ri_error *err)
+{
+    p->datasets = calloc(n, sizeof *p->datasets);
+    if (!p->datasets)
+        return oom(err);
+    p->n_datasets = n;
+    for (size_t d = 0; d < n; d++) {
+        ri_dataset_info *info = &p->datasets[d];
+        info->id = strdup(ds[d]->cfg->id);
+        info->path = strdup(ds[d]->cfg->path);
+        info->rows_read = ds[d]->rows_read;
+        info->rows_kept = ds[d]->rows_kept;
+        info->cells_read = ds[d]->cells_read;
+        info->missing = 0;
+        for (size_t k = 0; k < ds[d]->n_markers; k++)
+            info->missing += ds[d]->missing_by_marker[k];
+        info->n_areas = ds[d]->n_areas;
+        info->n_periods = ds[d]->n_periods;
+        info->first_period = strdup(ri_strtab_get(ds[d]->periods, 0));
+        info->last_period = strdup(ri_strtab_get(ds[d]->periods, ds[d]->n_periods - 1));
+        if (!info->id || !info->path || !info->first_period || !info->last_period)
+            return oom(err);
+    }
+    return RI_RC_OK;
+}
+
+/* Memberships from every lookup, for areas both sides of which are in the panel. */
+static ri_rc record_parents(ri_panel *p, ri_lookup **lookups, size_t n, ri_error *err)
+{
+    for (size_t l = 0; l < n; l++)
+        for (size_t i = 0; i < lookups[l]->n; i++) {
+            size_t c = ri_panel_area(p, lookups[l]->child[i]);
+            size_t par = ri_panel_area(p, lookups[l]->parent[i]);
+            int seen = 0;
+            if (c == (size_t)-1 || par == (size_t)-1)
+                continue;
+            for (size_t k = 0; k < p->n_parents[c]; k++)
+                seen |= p->parents[c][k] == par;
+            if (seen)
+                continue;
+            size_t *grown = realloc(p->parents[c], (p->n_parents[c] + 1) * sizeof *grown);
+            if (!grown)
+                return oom(err);
+            grown[p->n_parents[c]++] = par;
+            p->parents[c] = grown;
+        }
+    return RI_RC_OK;
+}
+
+/* Resolves names for derive.c and remembers which columns an expression used. */
+typedef struct derive_ctx {
+    const ri_panel *p;
+    unsigned char *used; /* [n_cols] */
+} derive_ctx;
+
+static const double *lookup_measure(void *user, const char *name)
+{
+    derive_ctx *ctx = user;
+    for (size_t c = 0; c < ctx->p->n_cols; c++)
+        if (strcmp(ctx->p->cols[c].name, name) == 0 && !ctx->p->cols[c].by_industry) {
+            ctx->used[c] = 1;
+            return ctx->p->cols[c].v;
+        }
+    return NULL;
+}
+
+/* The job's derived measures, in order, so one may use another defined before it. */
+static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
+{
+    for (size_t k = 0; k < job->n_derived; k++) {
+        const ri_derived_cfg *d = &job->derived[k];
+        ri_column *c;
+        ri_rc rc;
+        if (ri_panel_column(p, d->name))
+            return ri_fail(err, RI_RC_USAGE, "%s:%d: derived measure \"%s\" has the name of a dataset measure; expected a new name",
+                           d->loc.file ? d->loc.file : "config", d->loc.line, d->name);
+        derive_ctx ctx = {p, calloc(p->n_cols + 1, 1)};
+        if (!ctx.used || !(c = ri_panel_add_column(p, d->name, "derived", 0, d->additive))) {
+            free(ctx.used);
+            return oom(err);
+        }
+        rc = ri_derive_eval(d->expr, lookup_measure, &ctx, p->n_areas * p->n_periods, c->v, err);
+        if (rc) {
+            free(ctx.used);
+            return ri_error_prefix(err, "%s:%d: derived measure \"%s\": ", d->loc.file ? d->loc.file : "config",
+                                   d->loc.line, d->name);
+        }
+        /* An area is in a derived measure's data only when it is in the data of every operand. */
+        for (size_t a = 0; a < p->n_areas; a++)
+            c->present[a] = 1;
+        for (size_t ci = 0; ci + 1 < p->n_cols; ci++)
+            if (ctx.used[ci])
+                for (size_t a = 0; a < p->n_areas; a++)
+                    c->present[a] &= p->cols[ci].present[a];
+        free(ctx.used);
+    }
+    return RI_RC_OK;
+}
+
+ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
+{
+    ri_panel *p = calloc(1, sizeof *p);
+    ri_dataset **ds = calloc(job->n_datasets ? job->n_datasets : 1, sizeof *ds);
+    ri_lookup **lookups = calloc(job->n_lookups ? job->n_lookups : 1, sizeof *lookups);
+    joined j = {0};
+    ri_rc rc = RI_RC_OK;
+
+    *out = NULL;
+    if (!p || !ds || !lookups) {
+        rc = oom(err);
+        goto done;
+    }
+    for (size_t l = 0; l < job->n_lookups && !rc; l++)
+        rc = ri_lookup_load(&job->lookups[l], &lookups[l], err);
+    for (size_t d = 0; d < job->n_datasets && !rc; d++)
+        rc = ri_dataset_load(&job->datasets[d], job->missing, job->n_missing, &ds[d], err);
+    if (!rc)
+        rc = join_keys(p, ds, job->n_datasets, &j, err);
+    if (!rc)
+        rc = copy_measures(p, ds, job->n_datasets, &j, err);
+    if (!rc)
+        rc = record_info(p, ds, job->n_datasets, err);
+    if (!rc)
+        rc = derive(p, job, err);
+    for (size_t l = 0; l < job->n_lookups && !rc; l++)
+        rc = ri_geo_aggregate_lookup(p, lookups[l], err);
+    if (!rc)
+        rc = ri_geo_add_aggregates(p, job->aggregates, job->n_aggregates, err);
+    if (!rc)
+        rc = record_parents(p, lookups, job->n_lookups, err);
+done:
+    for (size_t d = 0; ds && d < job->n_datasets; d++)
+        ri_dataset_free(ds[d]);
+    for (size_t l = 0; lookups && l < job->n_lookups; l++)
+        ri_lookup_free(lookups[l]);
+    free(ds);
+    free(lookups);
+    ri_strtab_free(j.areas);
+    ri_strtab_free(j.periods);
+    ri_strtab_free(j.industries);
+    if (rc) {
+        ri_panel_free(p);
+        return rc;
+    }
+    *out = p;
+    return RI_RC_OK;
+}
+
+void ri_panel_free(ri_panel *p)
+{
+    if (!p)
+        return;
+    for (size_t a = 0; a < p->n_areas; a++) {
+        free(p->area_codes ? p->area_codes[a] : NULL);
+        free(p->area_names ? p->area_names[a] : NULL);
+        free(p->area_types ? p->area_types[a] : NULL);
+        free(p->parents ? p->parents[a] : NULL);
+    }
+    free(p->area_codes);
+    free(p->area_names);
+    free(p->area_types);
+    free(p->parents);
+    free(p->n_parents);
+    for (size_t i = 0; i < p->n_periods; i++)
+        free(p->periods ? p->periods[i] : NULL);
+    free(p->periods);
+    free(p->period_years);
+    for (size_t i = 0; p->industries && i < p->n_industries; i++)
+        free(p->industries[i]);
+    free(p->industries);
+    for (size_t c = 0; c < p->n_cols; c++) {
+        free(p->cols[c].name);
+        free(p->cols[c].dataset);
+        free(p->cols[c].v);
+        free(p->cols[c].present);
+    }
+    free(p->cols);
+    for (size_t d = 0; d < p->n_datasets; d++) {
+        free(p->datasets[d].id);
+        free(p->datasets[d].path);
+        free(p->datasets[d].first_period);
+        free(p->datasets[d].last_period);
+    }
+    free(p->datasets);
+    free(p);
+}

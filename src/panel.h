@@ -1,0 +1,82 @@
+/*
+ * panel.h — the joined, dense, columnar panel the engine hands to plugins.
+ *
+ * Owns the area table (code, name, type, parents), the sorted period and
+ * industry labels, and one contiguous double column per measure, laid out as
+ * in include/regind/plugin.h (area-major; industry innermost for columns by
+ * industry). Missing cells are NaN. A panel is built from loaded datasets by
+ * ri_panel_build() (panel.c), which then evaluates the job's derived
+ * measures and applies lookups and aggregates (geo.c). Each column records
+ * which areas its source data covers, so aggregation never mixes vintages
+ * of codes. Everything in it is owned by the panel; ri_panel_free() frees it.
+ */
+#ifndef RI_PANEL_H
+#define RI_PANEL_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+
+typedef struct ri_column {
+    char *name;
+    char *dataset;      /* id of the dataset it came from */
+    int by_industry;    /* 1: n_areas*n_periods*n_industries cells; 0: n_areas*n_periods */
+    int additive;       /* may be summed over areas */
+    double *v;
+    unsigned char *present; /* [n_areas]: 1 when the area is in the column's source data */
+} ri_column;
+
+/* What was read from one dataset, for `check` and run manifests. */
+typedef struct ri_dataset_info {
+    char *id;
+    char *path;
+    size_t rows_read, rows_kept, cells_read, missing;
+    size_t n_areas, n_periods;
+    char *first_period, *last_period;
+} ri_dataset_info;
+
+typedef struct ri_panel {
+    size_t n_areas, n_periods, n_industries; /* n_industries >= 1 */
+    /* Parallel arrays, shaped for ri_call. */
+    char **area_codes;
+    char **area_names;  /* "" when unknown */
+    char **area_types;
+    size_t **parents;   /* [n_areas] -> indices of parent areas */
+    size_t *n_parents;
+    char **periods;     /* ascending */
+    double *period_years;
+    char **industries;  /* NULL when no dataset has industries */
+
+    ri_column *cols;
+    size_t n_cols;
+
+    ri_dataset_info *datasets;
+    size_t n_datasets;
+} ri_panel;
+
+/* The column named name, or NULL. */
+const ri_column *ri_panel_column(const ri_panel *p, const char *name);
+
+/* Index of the area with this code, or (size_t)-1. */
+size_t ri_panel_area(const ri_panel *p, const char *code);
+
+/* Index of the period with this label, or (size_t)-1. */
+size_t ri_panel_period(const ri_panel *p, const char *label);
+
+/* Index of the area with this code, adding it (with NaN cells) when absent; (size_t)-1 when out of memory. */
+size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const char *type);
+
+/* Append a NaN-filled column with no area present; NULL when out of memory. */
+ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, int by_industry,
+                               int additive);
+
+/* Cells per area of a column: n_periods, times n_industries when by industry. */
+size_t ri_column_stride(const ri_panel *p, const ri_column *c);
+
+/* Build the panel for a job: load every dataset and lookup, derive, aggregate, join. */
+ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err);
+
+void ri_panel_free(ri_panel *p);
+
+#endif

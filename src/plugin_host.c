@@ -1,0 +1,482 @@
+/* plugin_host.c — plugin search, loading, validation and the host API (see plugin_host.h). */
+#include "plugin_host.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <ltdl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "params.h"
+#include "stats.h"
+
+#ifndef RI_PLUGINDIR
+#define RI_PLUGINDIR "/usr/local/lib/regind"
+#endif
+
+struct ri_plugin_host {
+    char **dirs;
+    size_t n_dirs;
+    ri_loaded *loaded;       /* [n_loaded] */
+    lt_dlhandle *handles;    /* [n_loaded] */
+    size_t n_loaded;
+    ri_log_sink sink;
+    void *sink_user;
+    int ltdl_ready;
+};
+
+/* libltdl is process-global; hosts share one initialisation. */
+static int ltdl_users;
+
+static ri_rc oom(ri_error *err)
+{
+    return ri_fail(err, RI_RC_DATA, "out of memory");
+}
+
+static int push_dir(ri_plugin_host *h, const char *dir)
+{
+    char **dirs;
+    if (!*dir)
+        return 0;
+    if (!(dirs = realloc(h->dirs, (h->n_dirs + 1) * sizeof *dirs)))
+        return -1;
+    h->dirs = dirs;
+    if (!(dirs[h->n_dirs] = strdup(dir)))
+        return -1;
+    h->n_dirs++;
+    return 0;
+}
+
+ri_rc ri_host_new(char *const *cli_dirs, size_t n_cli, char *const *job_dirs, size_t n_job,
+                  ri_plugin_host **out, ri_error *err)
+{
+    ri_plugin_host *h = calloc(1, sizeof *h);
+    const char *env = getenv("REGIND_PLUGIN_PATH");
+    int bad = !h;
+
+    *out = NULL;
+    for (size_t i = 0; !bad && i < n_cli; i++)
+        bad = push_dir(h, cli_dirs[i]) != 0;
+    if (!bad && env) {
+        char *copy = strdup(env), *save = NULL;
+        bad = !copy;
+        for (char *tok = copy ? strtok_r(copy, ":", &save) : NULL; tok && !bad;
+             tok = strtok_r(NULL, ":", &save))
+            bad = push_dir(h, tok) != 0;
+        free(copy);
+    }
+    for (size_t i = 0; !bad && i < n_job; i++)
+        bad = push_dir(h, job_dirs[i]) != 0;
+    if (!bad)
+        bad = push_dir(h, RI_PLUGINDIR) != 0;
+    if (bad) {
+        ri_host_free(h);
+        return oom(err);
+    }
+    if (ltdl_users == 0 && lt_dlinit() != 0) {
+        ri_host_free(h);
+        return ri_fail(err, RI_RC_DATA, "cannot initialise libltdl: %s", lt_dlerror());
+    }
+    ltdl_users++;
+    h->ltdl_ready = 1;
+    *out = h;
+    return RI_RC_OK;
+}
+
+void ri_host_set_log(ri_plugin_host *h, ri_log_sink sink, void *user)
+{
+    h->sink = sink;
+    h->sink_user = user;
+}
+
+size_t ri_host_dirs(const ri_plugin_host *h, const char *const **dirs)
+{
+    *dirs = (const char *const *)h->dirs;
+    return h->n_dirs;
+}
+
+static int is_identifier(const char *s)
+{
+    if (!s || !islower((unsigned char)*s))
+        return 0;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+            return 0;
+    return 1;
+}
+
+static ri_rc check_unique(const char *kind, const char *name, const char *const *seen, size_t n,
+                          const char *file, ri_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(seen[i], name) == 0)
+            return ri_fail(err, RI_RC_USAGE, "%s: %s \"%s\" is declared twice; expected unique names",
+                           file, kind, name);
+    return RI_RC_OK;
+}
+
+static ri_rc check_param(const ri_param_spec *s, const char *file, ri_error *err)
+{
+    ri_value v;
+    if (!is_identifier(s->name))
+        return ri_fail(err, RI_RC_USAGE, "%s: parameter name \"%s\" is not an identifier; expected [a-z][a-z0-9_]*",
+                       file, s->name ? s->name : "(null)");
+    if (s->type < RI_PARAM_DOUBLE || s->type > RI_PARAM_CHOICE)
+        return ri_fail(err, RI_RC_USAGE, "%s: parameter \"%s\" has unknown type %d; expected an ri_param_type",
+                       file, s->name, (int)s->type);
+    if (s->type == RI_PARAM_CHOICE && (!s->choices || !s->choices[0]))
+        return ri_fail(err, RI_RC_USAGE, "%s: parameter \"%s\" is a choice without choices; expected a NULL-terminated list",
+                       file, s->name);
+    if (!s->help || !*s->help)
+        return ri_fail(err, RI_RC_USAGE, "%s: parameter \"%s\" has no help text; expected one line for `regind describe`",
+                       file, s->name);
+    if (s->default_value && ri_param_default(s, &v, err) != RI_RC_OK)
+        return ri_error_prefix(err, "%s: ", file);
+    return RI_RC_OK;
+}
+
+ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err)
+{
+    const char *seen[256];
+    ri_rc rc;
+
+    if (!d)
+        return ri_fail(err, RI_RC_USAGE, "%s: %s() returned NULL; expected a descriptor", file,
+                       RI_PLUGIN_ENTRY_SYMBOL);
+    if (d->abi_major != RI_ABI_MAJOR)
+        return ri_fail(err, RI_RC_USAGE,
+                       "%s: plugin built for ABI %u.%u, this regind has ABI %d.%d; expected major version %d (rebuild the plugin against this regind's SDK)",
+                       file, d->abi_major, d->abi_minor, RI_ABI_MAJOR, RI_ABI_MINOR, RI_ABI_MAJOR);
+    if (d->abi_minor > RI_ABI_MINOR)
+        return ri_fail(err, RI_RC_USAGE,
+                       "%s: plugin built for ABI %u.%u, newer than this regind's %d.%d; expected minor <= %d (upgrade regind)",
+                       file, d->abi_major, d->abi_minor, RI_ABI_MAJOR, RI_ABI_MINOR, RI_ABI_MINOR);
+    if (d->struct_size < sizeof(ri_plugin))
+        return ri_fail(err, RI_RC_USAGE, "%s: descriptor size %zu is smaller than ABI %d.0's %zu; expected a descriptor built with RI_PLUGIN_HEADER",
+                       file, d->struct_size, RI_ABI_MAJOR, sizeof(ri_plugin));
+    if (!is_identifier(d->name))
+        return ri_fail(err, RI_RC_USAGE, "%s: plugin name \"%s\" is not an identifier; expected [a-z][a-z0-9_]*",
+                       file, d->name ? d->name : "(null)");
+    if (!d->version || !*d->version || !d->summary || !*d->summary)
+        return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): empty %s; expected a non-empty string",
+                       d->name, file, !d->version || !*d->version ? "version" : "summary");
+    if (!d->compute)
+        return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): no compute function", d->name, file);
+    if (d->n_inputs > 256 || d->n_params > 256 || d->n_outputs > 256 || d->n_outputs == 0 ||
+        (d->n_inputs && !d->inputs) || (d->n_params && !d->params) || !d->outputs)
+        return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): bad input/parameter/output tables; expected 1-256 outputs and arrays matching their counts",
+                       d->name, file);
+    for (size_t i = 0; i < d->n_inputs; i++) {
+        if (!is_identifier(d->inputs[i].role))
+            return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): input %zu has role \"%s\"; expected an identifier",
+                           d->name, file, i + 1, d->inputs[i].role ? d->inputs[i].role : "(null)");
+        if ((rc = check_unique("input", d->inputs[i].role, seen, i, file, err)))
+            return rc;
+        seen[i] = d->inputs[i].role;
+    }
+    for (size_t i = 0; i < d->n_params; i++) {
+        if ((rc = check_param(&d->params[i], file, err)) ||
+            (rc = check_unique("parameter", d->params[i].name, seen, i, file, err)))
+            return ri_error_prefix(err, "plugin %s: ", d->name);
+        seen[i] = d->params[i].name;
+    }
+    for (size_t i = 0; i < d->n_outputs; i++) {
+        const ri_output_spec *o = &d->outputs[i];
+        if (!is_identifier(o->name))
+            return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): output %zu is named \"%s\"; expected an identifier",
+                           d->name, file, i + 1, o->name ? o->name : "(null)");
+        if (!o->unit || !*o->unit)
+            return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): output \"%s\" has no unit; expected a unit such as \"GBP\" or \"%%\"",
+                           d->name, file, o->name);
+        if ((rc = check_unique("output", o->name, seen, i, file, err)))
+            return rc;
+        seen[i] = o->name;
+    }
+    return RI_RC_OK;
+}
+
+static const ri_loaded *find_loaded(const ri_plugin_host *h, const char *name)
+{
+    for (size_t i = 0; i < h->n_loaded; i++)
+        if (strcmp(h->loaded[i].name, name) == 0)
+            return &h->loaded[i];
+    return NULL;
+}
+
+/* Open one module file (with or without extension) and validate it. */
+static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_name,
+                         const ri_loaded **out, ri_error *err)
+{
+    lt_dladvise advise;
+    lt_dlhandle handle = NULL;
+    ri_plugin_entry_fn entry;
+    ri_rc rc;
+
+    if (lt_dladvise_init(&advise) || lt_dladvise_ext(&advise) || lt_dladvise_local(&advise)) {
+        lt_dladvise_destroy(&advise);
+        return ri_fail(err, RI_RC_DATA, "libltdl: %s", lt_dlerror());
+    }
+    handle = lt_dlopenadvise(path, advise);
+    lt_dladvise_destroy(&advise);
+    if (!handle)
+        return ri_fail(err, RI_RC_USAGE, "%s: cannot load plugin: %s", path, lt_dlerror());
+    entry = (ri_plugin_entry_fn)(void (*)(void))lt_dlsym(handle, RI_PLUGIN_ENTRY_SYMBOL);
+    if (!entry) {
+        lt_dlclose(handle);
+        return ri_fail(err, RI_RC_USAGE, "%s: no symbol %s; expected a plugin built with RI_PLUGIN_DEFINE from <regind/plugin.h>",
+                       path, RI_PLUGIN_ENTRY_SYMBOL);
+    }
+    const ri_plugin *d = entry();
+    if ((rc = ri_descriptor_check(d, path, err))) {
+        lt_dlclose(handle);
+        return rc;
+    }
+    if (want_name && strcmp(d->name, want_name) != 0) {
+        rc = ri_fail(err, RI_RC_USAGE, "%s: file is named %s but the plugin calls itself \"%s\"; expected the same name",
+                     path, want_name, d->name);
+        lt_dlclose(handle);
+        return rc;
+    }
+    const ri_loaded *already = find_loaded(h, d->name);
+    if (already) {
+        lt_dlclose(handle);
+        *out = already;
+        return RI_RC_OK;
+    }
+    ri_loaded *l = realloc(h->loaded, (h->n_loaded + 1) * sizeof *l);
+    lt_dlhandle *hs = l ? realloc(h->handles, (h->n_loaded + 1) * sizeof *hs) : NULL;
+    if (l)
+        h->loaded = l;
+    if (!l || !hs) {
+        lt_dlclose(handle);
+        return oom(err);
+    }
+    h->handles = hs;
+    l = &h->loaded[h->n_loaded];
+    l->name = strdup(d->name);
+    l->path = strdup(path);
+    l->desc = d;
+    hs[h->n_loaded++] = handle;
+    if (!l->name || !l->path)
+        return oom(err);
+    *out = l;
+    return RI_RC_OK;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The module file for name in dir: an uninstalled or installed .la first, then a bare .so. */
+static char *module_file(const char *dir, const char *name)
+{
+    static const char *const exts[] = {".la", ".so"};
+    for (size_t e = 0; e < 2; e++) {
+        size_t len = strlen(dir) + strlen(name) + 8;
+        char *path = malloc(len);
+        if (!path)
+            return NULL;
+        snprintf(path, len, "%s/%s%s", dir, name, exts[e]);
+        if (file_exists(path))
+            return path;
+        free(path);
+    }
+    return NULL;
+}
+
+ri_rc ri_host_load(ri_plugin_host *h, const char *name, const ri_loaded **out, ri_error *err)
+{
+    const ri_loaded *l = find_loaded(h, name);
+    if (l) {
+        *out = l;
+        return RI_RC_OK;
+    }
+    if (!is_identifier(name))
+        return ri_fail(err, RI_RC_USAGE, "plugin \"%s\": not a plugin name; expected [a-z][a-z0-9_]* (plugins load only from the search path)",
+                       name);
+    for (size_t i = 0; i < h->n_dirs; i++) {
+        char *path = module_file(h->dirs[i], name);
+        if (path) {
+            ri_rc rc = open_module(h, path, name, out, err);
+            free(path);
+            return rc;
+        }
+    }
+    char dirs[1024] = "";
+    for (size_t i = 0; i < h->n_dirs; i++) {
+        size_t used = strlen(dirs);
+        snprintf(dirs + used, sizeof dirs - used, "%s%s", i ? ":" : "", h->dirs[i]);
+    }
+    return ri_fail(err, RI_RC_USAGE, "unknown plugin \"%s\"; searched %s (see `regind list`)", name, dirs);
+}
+
+static int cmp_loaded(const void *a, const void *b)
+{
+    return strcmp((*(const ri_loaded *const *)a)->name, (*(const ri_loaded *const *)b)->name);
+}
+
+static int push_error(ri_listing *l, const char *msg)
+{
+    char **e = realloc(l->errors, (l->n_errors + 1) * sizeof *e);
+    if (!e)
+        return -1;
+    l->errors = e;
+    if (!(e[l->n_errors] = strdup(msg)))
+        return -1;
+    l->n_errors++;
+    return 0;
+}
+
+/* A file in a plugin directory is a candidate when it is name.la, or name.so without a name.la. */
+static char *candidate_name(const char *dir, const char *file)
+{
+    size_t len = strlen(file);
+    char *name;
+    if (len > 3 && strcmp(file + len - 3, ".la") == 0)
+        len -= 3;
+    else if (len > 3 && strcmp(file + len - 3, ".so") == 0) {
+        char *la = malloc(strlen(dir) + len + 2);
+        int has_la;
+        if (!la)
+            return NULL;
+        sprintf(la, "%s/%.*s.la", dir, (int)(len - 3), file);
+        has_la = file_exists(la);
+        free(la);
+        if (has_la)
+            return NULL;
+        len -= 3;
+    } else
+        return NULL;
+    if (!(name = malloc(len + 1)))
+        return NULL;
+    memcpy(name, file, len);
+    name[len] = '\0';
+    if (!is_identifier(name)) {
+        free(name);
+        return NULL;
+    }
+    return name;
+}
+
+ri_rc ri_host_list(ri_plugin_host *h, ri_listing *out, ri_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < h->n_dirs; i++) {
+        DIR *dir = opendir(h->dirs[i]);
+        struct dirent *ent;
+        if (!dir)
+            continue;
+        while ((ent = readdir(dir))) {
+            char *name = candidate_name(h->dirs[i], ent->d_name);
+            const ri_loaded *l;
+            ri_error e;
+            if (!name)
+                continue;
+            if (!find_loaded(h, name) && ri_host_load(h, name, &l, &e) != RI_RC_OK &&
+                push_error(out, e.msg) != 0) {
+                free(name);
+                closedir(dir);
+                return oom(err);
+            }
+            free(name);
+        }
+        closedir(dir);
+    }
+    out->plugins = malloc((h->n_loaded ? h->n_loaded : 1) * sizeof *out->plugins);
+    if (!out->plugins)
+        return oom(err);
+    for (size_t i = 0; i < h->n_loaded; i++)
+        out->plugins[i] = &h->loaded[i];
+    out->n_plugins = h->n_loaded;
+    qsort(out->plugins, out->n_plugins, sizeof *out->plugins, cmp_loaded);
+    return RI_RC_OK;
+}
+
+void ri_listing_free(ri_listing *l)
+{
+    for (size_t i = 0; i < l->n_errors; i++)
+        free(l->errors[i]);
+    free(l->errors);
+    free(l->plugins);
+    memset(l, 0, sizeof *l);
+}
+
+void ri_host_free(ri_plugin_host *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n_loaded; i++) {
+        lt_dlclose(h->handles[i]);
+        free(h->loaded[i].name);
+        free(h->loaded[i].path);
+    }
+    free(h->handles);
+    free(h->loaded);
+    for (size_t i = 0; i < h->n_dirs; i++)
+        free(h->dirs[i]);
+    free(h->dirs);
+    if (h->ltdl_ready && --ltdl_users == 0)
+        lt_dlexit();
+    free(h);
+}
+
+/* ---- the host API handed to plugins ---- */
+
+static void api_log(ri_context *ctx, ri_log_level level, const char *fmt, ...)
+{
+    char msg[1024], line[1280];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (level == RI_LOG_WARNING)
+        ctx->warnings++;
+    if (!ctx->sink)
+        return;
+    snprintf(line, sizeof line, "indicator %s (plugin %s): %s", ctx->indicator, ctx->plugin, msg);
+    ctx->sink(ctx->sink_user, level, line);
+}
+
+static ri_status api_error(ri_context *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    va_end(ap);
+    ctx->failed = 1;
+    return RI_FAIL;
+}
+
+static void api_set_unit(ri_context *ctx, size_t output, const char *unit)
+{
+    char *copy;
+    if (output >= ctx->n_outputs || !unit || !*unit || !(copy = strdup(unit)))
+        return;
+    free(ctx->units[output]);
+    ctx->units[output] = copy;
+}
+
+static ri_status api_fit_linear(ri_context *ctx, const double *x, const double *y, size_t n,
+                                double *c0, double *c1, double *se_c1, double *r2)
+{
+    ri_error e;
+    if (ri_stats_fit_linear(x, y, n, c0, c1, se_c1, r2, &e) != RI_RC_OK)
+        return api_error(ctx, "%s", e.msg);
+    return RI_OK;
+}
+
+static const ri_host host_api = {
+    sizeof(ri_host), RI_ABI_MAJOR, RI_ABI_MINOR,
+    api_log, api_error, api_set_unit,
+    ri_stats_mean, ri_stats_quantile, ri_stats_sd, api_fit_linear,
+};
+
+const ri_host *ri_host_api(void)
+{
+    return &host_api;
+}

@@ -1,0 +1,236 @@
+/* results.c — result columns of a run and what the writers share (see results.h). */
+#include "results.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* 0 when the column would not fit in memory's address space. */
+static int cell_count(const ri_panel *p, int by_industry, size_t *n)
+{
+    size_t k = p->n_areas, f = by_industry ? p->n_industries : 1;
+
+    if (p->n_periods && k > SIZE_MAX / sizeof(double) / p->n_periods)
+        return 0;
+    k *= p->n_periods;
+    if (f && k > SIZE_MAX / sizeof(double) / f)
+        return 0;
+    *n = k * f;
+    return 1;
+}
+
+static void free_col(ri_result_col *c)
+{
+    free(c->indicator);
+    free(c->output);
+    free(c->unit);
+    free(c->v);
+    free(c->applies);
+}
+
+ri_results *ri_results_new(const ri_panel *panel)
+{
+    ri_results *r = calloc(1, sizeof *r);
+
+    if (r)
+        r->panel = panel;
+    return r;
+}
+
+ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *output,
+                              const char *unit, int by_industry)
+{
+    ri_result_col c = {0}, *grown;
+    size_t n, i;
+
+    if (!cell_count(r->panel, by_industry, &n))
+        return NULL;
+    c.indicator = dup_str(indicator);
+    c.output = dup_str(output);
+    c.unit = dup_str(unit);
+    c.by_industry = by_industry ? 1 : 0;
+    /* At least one element: malloc(0) may return NULL, which is not a failure. */
+    c.v = malloc((n ? n : 1) * sizeof *c.v);
+    grown = realloc(r->cols, (r->n_cols + 1) * sizeof *r->cols);
+    if (grown)
+        r->cols = grown;
+    if (!c.indicator || !c.output || !c.unit || !c.v || !grown) {
+        free_col(&c);
+        return NULL;
+    }
+    for (i = 0; i < n; i++)
+        c.v[i] = NAN;
+    r->cols[r->n_cols] = c;
+    return &r->cols[r->n_cols++];
+}
+
+const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,
+                                     const char *output)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_cols; i++)
+        if (strcmp(r->cols[i].indicator, indicator) == 0 &&
+            strcmp(r->cols[i].output, output) == 0)
+            return &r->cols[i];
+    return NULL;
+}
+
+void ri_results_free(ri_results *r)
+{
+    size_t i;
+
+    if (!r)
+        return;
+    for (i = 0; i < r->n_cols; i++)
+        free_col(&r->cols[i]);
+    free(r->cols);
+    free(r);
+}
+
+static int has_indicator(const ri_selection *sel, const char *indicator)
+{
+    size_t i;
+
+    if (!sel || !sel->indicators)
+        return 1;
+    for (i = 0; i < sel->n_indicators; i++)
+        if (strcmp(sel->indicators[i], indicator) == 0)
+            return 1;
+    return 0;
+}
+
+static int computed(const ri_results *r, const char *indicator)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_cols; i++)
+        if (strcmp(r->cols[i].indicator, indicator) == 0)
+            return 1;
+    return 0;
+}
+
+/* The distinct indicator ids of r, comma-separated, truncated to fit buf. */
+static void list_indicators(const ri_results *r, char *buf, size_t size)
+{
+    size_t i, j, used = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < r->n_cols && used < size; i++) {
+        for (j = 0; j < i; j++)
+            if (strcmp(r->cols[j].indicator, r->cols[i].indicator) == 0)
+                break;
+        if (j < i)
+            continue;
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                                 r->cols[i].indicator);
+    }
+}
+
+static ri_rc check_cell(void *ctx, const ri_result_col *col, size_t area, size_t period,
+                        size_t industry, double v, ri_error *err)
+{
+    const ri_panel *p = ctx;
+
+    if (!isinf(v))
+        return RI_RC_OK;
+    return ri_fail(err, RI_RC_DATA,
+                   "indicator '%s' output '%s' is infinite for area %s, period %s%s%s; "
+                   "a plugin must write NaN for a value it cannot compute",
+                   col->indicator, col->output, p->area_codes[area], p->periods[period],
+                   industry == RI_NO_INDUSTRY ? "" : ", industry ",
+                   industry == RI_NO_INDUSTRY ? "" : p->industries[industry]);
+}
+
+ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *err)
+{
+    size_t i;
+
+    if (sel && sel->indicators) {
+        for (i = 0; i < sel->n_indicators; i++) {
+            if (!computed(r, sel->indicators[i])) {
+                char known[RI_ERROR_MAX / 2];
+
+                list_indicators(r, known, sizeof known);
+                return ri_fail(err, RI_RC_USAGE,
+                               "output selects indicator '%s', which this run did not "
+                               "compute; expected one of: %s",
+                               sel->indicators[i], known[0] ? known : "(none)");
+            }
+        }
+    }
+    for (i = 0; i < r->n_cols; i++) {
+        if (r->cols[i].by_industry && !r->panel->industries &&
+            has_indicator(sel, r->cols[i].indicator))
+            return ri_fail(err, RI_RC_DATA,
+                           "indicator '%s' output '%s' is by industry, but no dataset "
+                           "of the panel has industries; bind its inputs to measures "
+                           "from a dataset with an industry column",
+                           r->cols[i].indicator, r->cols[i].output);
+    }
+    return ri_results_each(r, sel, check_cell, (void *)r->panel, err);
+}
+
+ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
+                      void *ctx, ri_error *err)
+{
+    const ri_panel *p = r->panel;
+    const unsigned char *areas = sel ? sel->areas : NULL;
+    const unsigned char *periods = sel ? sel->periods : NULL;
+    size_t c, a, t, i;
+    ri_rc rc;
+
+    for (c = 0; c < r->n_cols; c++) {
+        const ri_result_col *col = &r->cols[c];
+
+        if (!has_indicator(sel, col->indicator))
+            continue;
+        for (a = 0; a < p->n_areas; a++) {
+            if (areas && !areas[a])
+                continue;
+            for (t = 0; t < p->n_periods; t++) {
+                size_t cell = a * p->n_periods + t;
+
+                if ((periods && !periods[t]) || (col->applies && !col->applies[cell]))
+                    continue;
+                if (!col->by_industry) {
+                    rc = fn(ctx, col, a, t, RI_NO_INDUSTRY, col->v[cell], err);
+                    if (rc != RI_RC_OK)
+                        return rc;
+                    continue;
+                }
+                for (i = 0; i < p->n_industries; i++) {
+                    rc = fn(ctx, col, a, t, i, col->v[cell * p->n_industries + i], err);
+                    if (rc != RI_RC_OK)
+                        return rc;
+                }
+            }
+        }
+    }
+    return RI_RC_OK;
+}
+
+void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX])
+{
+    int prec;
+
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(buf, RI_NUMBER_TEXT_MAX, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+    /* 17 significant digits identify every double. */
+    snprintf(buf, RI_NUMBER_TEXT_MAX, "%.17g", v);
+}

@@ -1,0 +1,91 @@
+/*
+ * results.h — what a run computed: one column per indicator output, keyed
+ * like the panel it was computed on.
+ *
+ * Owns the result columns and their units (a plugin may refine a unit at run
+ * time). Writers (output_csv.c, output_json.c) and compare.c read results
+ * with the panel's labels; neither knows how results were computed. Also
+ * owns what the writers share, so their files always agree: which cells a
+ * selection takes, the order they are written in, and how numbers are
+ * written.
+ */
+#ifndef RI_RESULTS_H
+#define RI_RESULTS_H
+
+#include <stddef.h>
+
+#include "panel.h"
+
+typedef struct ri_result_col {
+    char *indicator;  /* the indicator id from the job */
+    char *output;     /* the plugin's output name */
+    char *unit;
+    int by_industry;  /* same meaning as ri_column.by_industry */
+    double *v;        /* NaN = missing */
+    unsigned char *applies; /* [n_areas * n_periods]: 0 where the indicator does not apply
+                               (area or period outside its inputs' data); NULL = everywhere.
+                               Writers skip such cells; missing values inside are written. */
+} ri_result_col;
+
+typedef struct ri_results {
+    const ri_panel *panel; /* borrowed */
+    ri_result_col *cols;
+    size_t n_cols;
+    size_t warnings;       /* warnings plugins logged while computing */
+} ri_results;
+
+ri_results *ri_results_new(const ri_panel *panel);
+
+/* Append a NaN-filled column; returns it, or NULL when out of memory.
+   Strings are copied. The returned pointer is valid only until the next
+   ri_results_add (the array may move); its v stays valid until
+   ri_results_free. */
+ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *output,
+                              const char *unit, int by_industry);
+
+/* The column for indicator/output, or NULL. */
+const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,
+                                     const char *output);
+
+void ri_results_free(ri_results *r);
+
+/* What a writer emits. A NULL selection, or a NULL member, means everything
+   along that dimension. An indicator id selects all of its outputs. */
+typedef struct ri_selection {
+    const unsigned char *areas;    /* [n_areas] 1 = include; NULL = all areas */
+    const unsigned char *periods;  /* [n_periods] 1 = include; NULL = all periods */
+    const char *const *indicators; /* ids to include; NULL = all */
+    size_t n_indicators;
+} ri_selection;
+
+/* The industry index a cell of a column without industries is visited with. */
+#define RI_NO_INDUSTRY ((size_t)-1)
+
+/* Called for one selected cell; a status other than RI_RC_OK stops the walk. */
+typedef ri_rc (*ri_cell_fn)(void *ctx, const ri_result_col *col, size_t area,
+                            size_t period, size_t industry, double v, ri_error *err);
+
+/* Check a selection before anything is written, so that a writer never
+   leaves half a file behind: every indicator id it names must be in r
+   (RI_RC_USAGE: a typo would otherwise give an empty file), every selected
+   value must be a number or NaN (RI_RC_DATA: infinity has no CSV or JSON
+   form and means a plugin broke its contract), and columns by industry need
+   the panel's industry labels (RI_RC_DATA). */
+ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *err);
+
+/* Visit the selected cells in the order every writer uses: column (in
+   results order), then area, period and industry (in panel order). Returns
+   the first status fn returned other than RI_RC_OK. */
+ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
+                      void *ctx, ri_error *err);
+
+/* Enough for any double in %.17g form, with its terminator. */
+#define RI_NUMBER_TEXT_MAX 32
+
+/* Write finite v as the shortest of %.15g, %.16g and %.17g that strtod
+   reads back as exactly v, so 18585.6 stays "18585.6" while 0.1 + 0.2 keeps
+   the digits that tell it apart. Uses the current LC_NUMERIC, which regind
+   leaves as "C" so the text is valid CSV and JSON. */
+void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX]);
+
+#endif

@@ -1,0 +1,131 @@
+/* strtab.c — string interning with an open-addressing hash (see strtab.h). */
+#include "strtab.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ri_strtab {
+    char **strs;
+    size_t *lens;
+    size_t n, cap;
+    long *slots; /* -1 = empty; power-of-two sized, at most half full */
+    size_t n_slots;
+};
+
+static uint64_t hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int alloc_slots(ri_strtab *t, size_t n_slots)
+{
+    long *slots = malloc(n_slots * sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < n_slots; i++)
+        slots[i] = -1;
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = hash(t->strs[k], t->lens[k]) & (n_slots - 1);
+        while (slots[i] >= 0)
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = (long)k;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->n_slots = n_slots;
+    return 0;
+}
+
+ri_strtab *ri_strtab_new(size_t expected)
+{
+    ri_strtab *t = calloc(1, sizeof *t);
+    size_t n_slots = 16;
+    if (!t)
+        return NULL;
+    while (n_slots < expected * 2)
+        n_slots *= 2;
+    if (alloc_slots(t, n_slots) != 0) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static size_t probe(const ri_strtab *t, const char *s, size_t len, uint64_t h)
+{
+    size_t i = h & (t->n_slots - 1);
+    while (t->slots[i] >= 0) {
+        size_t k = (size_t)t->slots[i];
+        if (t->lens[k] == len && memcmp(t->strs[k], s, len) == 0)
+            return i;
+        i = (i + 1) & (t->n_slots - 1);
+    }
+    return i;
+}
+
+long ri_strtab_find(const ri_strtab *t, const char *s, size_t len)
+{
+    return t->slots[probe(t, s, len, hash(s, len))];
+}
+
+long ri_strtab_intern(ri_strtab *t, const char *s, size_t len)
+{
+    uint64_t h = hash(s, len);
+    size_t i = probe(t, s, len, h);
+    char *copy;
+
+    if (t->slots[i] >= 0)
+        return t->slots[i];
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **strs = realloc(t->strs, cap * sizeof *strs);
+        if (!strs)
+            return -1;
+        t->strs = strs;
+        size_t *lens = realloc(t->lens, cap * sizeof *lens);
+        if (!lens)
+            return -1;
+        t->lens = lens;
+        t->cap = cap;
+    }
+    copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    t->strs[t->n] = copy;
+    t->lens[t->n] = len;
+    t->slots[i] = (long)t->n;
+    t->n++;
+    if (t->n * 2 > t->n_slots && alloc_slots(t, t->n_slots * 2) != 0)
+        return -1;
+    return (long)(t->n - 1);
+}
+
+const char *ri_strtab_get(const ri_strtab *t, size_t index)
+{
+    return index < t->n ? t->strs[index] : NULL;
+}
+
+size_t ri_strtab_count(const ri_strtab *t)
+{
+    return t->n;
+}
+
+void ri_strtab_free(ri_strtab *t)
+{
+    if (!t)
+        return;
+    for (size_t k = 0; k < t->n; k++)
+        free(t->strs[k]);
+    free(t->strs);
+    free(t->lens);
+    free(t->slots);
+    free(t);
+}

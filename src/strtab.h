@@ -1,0 +1,27 @@
+/*
+ * strtab.h — string interning: each distinct string gets a dense index.
+ *
+ * Owns copies of the strings it is given (NUL-terminated) and an
+ * open-addressing hash over them. Used for area codes, periods and
+ * industries so datasets store small integers instead of text.
+ */
+#ifndef RI_STRTAB_H
+#define RI_STRTAB_H
+
+#include <stddef.h>
+
+typedef struct ri_strtab ri_strtab;
+
+ri_strtab *ri_strtab_new(size_t expected);
+
+/* Index of s[0..len), adding it when absent; -1 when out of memory. */
+long ri_strtab_intern(ri_strtab *t, const char *s, size_t len);
+
+/* Index of s[0..len), or -1 when absent. */
+long ri_strtab_find(const ri_strtab *t, const char *s, size_t len);
+
+const char *ri_strtab_get(const ri_strtab *t, size_t index);
+size_t ri_strtab_count(const ri_strtab *t);
+void ri_strtab_free(ri_strtab *t);
+
+#endif

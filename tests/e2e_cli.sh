@@ -1,0 +1,66 @@
+#!/bin/sh
+# End to end: help, version, list, describe, check, areas and run of the real binary.
+. "$SRCDIR/tests/lib.sh"
+
+run --help
+expect_status "--help" 0
+expect_out "--help lists commands" "compare [AREA...]"
+
+run --version
+expect_status "--version" 0
+expect_out "--version shows the ABI" "plugin ABI 1.0"
+
+run compare --help
+expect_status "compare --help" 0
+expect_out "compare --help lists --since" "--since P"
+
+run -P "$PLUGIN_DIR" list
+expect_status "list" 0
+expect_out "list shows gva_gap" "gva_gap"
+expect_out "list shows productivity" "productivity"
+
+run -P "$PLUGIN_DIR" describe gva_gap
+expect_status "describe" 0
+expect_out "describe shows a parameter with its range" "target_share"
+expect_out "describe shows choices" "one of head, hour, job"
+expect_out "describe shows units" "[index (benchmark = 100)]"
+
+run -P "$PLUGIN_DIR" describe no_such_plugin
+expect_status "describe unknown plugin" 2
+expect_err "unknown plugin message" 'unknown plugin "no_such_plugin"'
+
+run -P "$PLUGIN_DIR" describe ../plugins/gva_gap
+expect_status "a path is not a plugin name" 2
+expect_err "path refused" "not a plugin name"
+
+run -c "$CFG" -P "$PLUGIN_DIR" check
+expect_status "check" 0
+expect_out "check reports the job OK" "OK ("
+
+run -c "$CFG" areas --type LEP
+expect_status "areas --type LEP" 0
+n=$(wc -l < "$WORK/out")
+if [ "$n" -eq 38 ]; then ok "38 LEPs"; else not_ok "$n LEP lines, expected 38"; fi
+
+# Tamworth sits in two LEPs: Greater Birmingham and Solihull, and Stoke-on-Trent and Staffordshire.
+run -c "$CFG" areas tamworth
+expect_status "areas PATTERN" 0
+expect_out "Tamworth has two parents" "E37000012,E37000032"
+
+run -c "$CFG" -P "$PLUGIN_DIR" run --output-dir "$WORK"
+expect_status "run" 0
+if [ -s "$WORK/lep-indicators.csv" ]; then ok "run wrote the output"; else not_ok "run wrote no output"; fi
+expect_value "run output: Black Country GVA per head 2019" "$WORK/lep-indicators.csv" E37000001 2019 gva_per_head 18585.66 0.01
+if ls -a "$WORK" | grep -q '^\.regind-tmp-'; then not_ok "run left temporary files"; else ok "no temporary files left"; fi
+
+run frobnicate
+expect_status "unknown command" 2
+expect_err "unknown command message" "unknown command 'frobnicate'"
+
+export REGIND_CONFIG="$WORK/none.cfg"
+run -P "$PLUGIN_DIR" check
+expect_status "REGIND_CONFIG naming a missing job file" 2
+expect_err "missing job file named" "none.cfg"
+unset REGIND_CONFIG
+
+finish

@@ -1,0 +1,53 @@
+#!/bin/sh
+# End to end: `regind compare` on the bundled ONS data, in all three formats.
+. "$SRCDIR/tests/lib.sh"
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare
+expect_status "compare (table)" 0
+expect_out "table names the benchmark" "E92000001"
+expect_out "table ranks London first" "     1  London"
+expect_out "table has the units legend" "gva_per_head = GBP per head"
+# 38 LEPs + the benchmark row.
+rows=$(grep -c ' E37000' "$WORK/out")
+if [ "$rows" -eq 38 ]; then ok "table lists all 38 LEPs"; else not_ok "table lists $rows LEPs, expected 38"; fi
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --format csv
+expect_status "compare --format csv" 0
+cp "$WORK/out" "$WORK/gap.csv"
+expect_out "csv header" "area_code,area_name,period,industry,indicator,output,value,unit"
+# ONS enterprise regions (May 2021), 2019: Black Country GVA 22,282 / population 1,198,881 = 18,585.66;
+# London 2019 GVA per head about 52,239 (the figure the issue quotes from the same release).
+expect_value "Black Country GVA per head 2019" "$WORK/gap.csv" E37000001 2019 gva_per_head 18585.66 0.01
+expect_value "London GVA per head 2019" "$WORK/gap.csv" E37000051 2019 gva_per_head 52239 1
+# England = the 309 unique English districts: GVA 1,702,090 (£m), population 56,286,961 -> 30,239.51.
+expect_value "England (unique districts) GVA per head 2019" "$WORK/gap.csv" E92000001 2019 gva_per_head 30239.51 0.01
+expect_value "Black Country index 2019" "$WORK/gap.csv" E37000001 2019 index 61.4615 0.001
+expect_value "Black Country gap per head 2019" "$WORK/gap.csv" E37000001 2019 gap_per_head_gbp 11653.84 0.01
+if grep -q '^E37000001,Black Country,2019,,gap,gva_per_head,' "$WORK/gap.csv"; then ok "csv row layout"; else not_ok "csv row layout"; fi
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --format json "Black Country"
+expect_status "compare --format json" 0
+expect_out "json has Black Country" '"area_code":"E37000001","area_name":"Black Country"'
+expect_out "json has the benchmark" '"area_code":"E92000001"'
+if grep -q 'E37000051' "$WORK/out"; then not_ok "json selects only Black Country and the benchmark"; else ok "json selects only Black Country and the benchmark"; fi
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --period 2010 --top 3
+expect_status "compare --period --top" 0
+expect_out "period shown" "2010"
+rows=$(grep -c ' E37000' "$WORK/out")
+if [ "$rows" -eq 3 ]; then ok "--top 3 shows 3 areas"; else not_ok "--top 3 shows $rows areas"; fi
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --since 2017 lancashire
+expect_status "compare --since" 0
+expect_out "series header" "2017"
+expect_out "name fragment matches case-insensitively" "Lancashire"
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare "Atlantis"
+expect_status "unknown area" 2
+expect_err "unknown area message" 'no area matches "Atlantis"'
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --period 1850
+expect_status "unknown period" 2
+expect_err "unknown period message" "--period 1850: no such period in the data; expected 1998 to 2022"
+
+finish
