@@ -1,0 +1,106 @@
+/* cli.c — helpers shared by the regind commands (see cli.h). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef RI_SYSCONFDIR
+#define RI_SYSCONFDIR "/usr/local/etc"
+#endif
+
+void ri_cli_log(void *user, ri_log_level level, const char *msg)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    const ri_cli *c = user;
+    if ((level == RI_LOG_WARNING && c->verbosity < 1) || (level >= RI_LOG_INFO && c->verbosity < 2))
+        return;
+    fprintf(stderr, "regind: %s: %s\n", names[level], msg);
+}
+
+int ri_cli_fail(ri_error *err)
+{
+    fprintf(stderr, "regind: error: %s\n", err->msg);
+    return err->code ? (int)err->code : RI_RC_DATA;
+}
+
+int ri_cli_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "regind: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'regind --help'.\n");
+    return RI_RC_USAGE;
+}
+
+int ri_cli_help(int argc, char **argv, const char *text)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(text, stdout);
+            return 1;
+        }
+    return 0;
+}
+
+static const char *config_path(const ri_cli *c, int *explicit_path)
+{
+    const char *env = getenv("REGIND_CONFIG");
+    *explicit_path = 1;
+    if (c->config)
+        return c->config;
+    if (env && *env)
+        return env;
+    *explicit_path = 0;
+    return RI_SYSCONFDIR "/regind/regind.cfg";
+}
+
+/* The job, when one is needed (required) or merely useful for its plugin_path. */
+ri_rc ri_cli_load_job(const ri_cli *c, int required, ri_job **job, ri_error *err)
+{
+    int explicit_path;
+    const char *path = config_path(c, &explicit_path);
+    *job = NULL;
+    if (!required && !explicit_path && access(path, R_OK) != 0)
+        return RI_RC_OK;
+    if (required && !explicit_path && access(path, R_OK) != 0)
+        return ri_fail(err, RI_RC_USAGE, "no job file: %s does not exist; expected -c FILE or REGIND_CONFIG", path);
+    return ri_job_load(path, job, err);
+}
+
+ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host, ri_error *err)
+{
+    ri_rc rc = ri_host_new(c->plugin_dirs, c->n_plugin_dirs, job ? job->plugin_path : NULL,
+                           job ? job->n_plugin_path : 0, host, err);
+    if (!rc)
+        ri_host_set_log(*host, ri_cli_log, (void *)c);
+    return rc;
+}
+
+void ri_cli_loaded_free(ri_loaded_job *lj)
+{
+    ri_results_free(lj->results);
+    ri_host_free(lj->host);
+    ri_panel_free(lj->panel);
+    ri_job_free(lj->job);
+}
+
+/* Fill lj (whose job may already be loaded) up to the results; lj must start zeroed or with a job only. */
+ri_rc ri_cli_load_all(ri_cli *c, ri_loaded_job *lj, int compute, const char *const *only, size_t n_only,
+                      ri_error *err)
+{
+    ri_engine_opts opts;
+    ri_rc rc;
+
+    memset(&opts, 0, sizeof opts);
+    opts.only = only;
+    opts.n_only = n_only;
+    opts.check_only = !compute;
+    opts.sink = ri_cli_log;
+    opts.sink_user = c;
+    if ((!lj->job && (rc = ri_cli_load_job(c, 1, &lj->job, err))) || (rc = ri_panel_build(lj->job, &lj->panel, err)) ||
+        (rc = ri_cli_make_host(c, lj->job, &lj->host, err)))
+        return rc;
+    return ri_engine_run(lj->job, lj->panel, lj->host, &opts, &lj->results, err);
+}
+

@@ -1,0 +1,171 @@
+/*
+ * config.h — a regind job file (libconfig syntax) read into a typed, validated ri_job.
+ *
+ * Owns the schema of job files (documented in regind.cfg(5)): every key's type
+ * and range, unknown keys (an error that suggests the closest known key),
+ * relative paths (resolved against the config file's directory), and the
+ * source location of every setting so later stages can report FILE:LINE.
+ * Plugin parameters are kept as typed raw values here; plugin_host.c checks
+ * them against each plugin's schema. The job owns every string in it;
+ * ri_job_free() releases all of it.
+ */
+#ifndef RI_CONFIG_H
+#define RI_CONFIG_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct ri_loc {
+    const char *file; /* owned by the job; NULL when unknown */
+    int line;         /* 0 when unknown */
+} ri_loc;
+
+typedef struct ri_filter {
+    char *column;
+    char **values; /* a row passes when its cell equals one of these */
+    size_t n_values;
+    ri_loc loc;
+} ri_filter;
+
+typedef struct ri_binding { /* name = "text" pairs: measures, inputs */
+    char *name;
+    char *value;
+    ri_loc loc;
+} ri_binding;
+
+typedef enum ri_layout { RI_LAYOUT_TIDY = 0, RI_LAYOUT_WIDE = 1 } ri_layout;
+typedef enum ri_dup_policy { RI_DUP_ERROR = 0, RI_DUP_IDENTICAL = 1 } ri_dup_policy;
+
+typedef struct ri_dataset_cfg {
+    char *id;
+    char *path;             /* resolved */
+    ri_layout layout;
+    long skip_rows;         /* rows before the header */
+    char *area_col;         /* required */
+    char *area_name_col;    /* optional (NULL) */
+    char *area_type_col;    /* optional */
+    char *period_col;       /* tidy: required; wide: NULL */
+    char *industry_col;     /* optional */
+    ri_filter *filters;
+    size_t n_filters;
+    ri_binding *measures;   /* tidy: measure name = column header */
+    size_t n_measures;
+    char *measure;          /* wide: the one measure's name */
+    char *period_prefix;    /* wide: header prefix before the year, "" by default */
+    char **additive;        /* measures that may be summed over areas */
+    size_t n_additive;
+    ri_dup_policy duplicates;
+    char **missing;         /* extra missing markers for this dataset */
+    size_t n_missing;
+    char **prefer_over;     /* ids of datasets this one wins over for shared measures */
+    size_t n_prefer_over;
+    ri_loc loc;
+} ri_dataset_cfg;
+
+typedef struct ri_lookup_cfg {
+    char *id;
+    char *path;
+    char *child_col;
+    char *parent_col;
+    char *parent_name_col;  /* optional */
+    char *parent_type;      /* type given to parents, e.g. "LEP"; optional */
+    ri_filter *filters;
+    size_t n_filters;
+    char **aggregate;       /* measures summed from children to parents */
+    size_t n_aggregate;
+    ri_loc loc;
+} ri_lookup_cfg;
+
+typedef struct ri_derived_cfg { /* a measure computed from others, cell by cell */
+    char *name;
+    char *expr;             /* "gva_per_hour * hours_per_week" */
+    int additive;           /* may be summed over areas */
+    ri_loc loc;
+} ri_derived_cfg;
+
+typedef struct ri_aggregate_cfg {
+    char *code, *name, *type;
+    char *members_type;     /* all areas of this type ... */
+    char *members_prefix;   /* ... whose code starts with this ("" = any) */
+    char **members;         /* or an explicit list of codes */
+    size_t n_members;
+    ri_loc loc;
+} ri_aggregate_cfg;
+
+typedef enum ri_raw_type {
+    RI_RAW_INT = 1,
+    RI_RAW_FLOAT = 2,
+    RI_RAW_BOOL = 3,
+    RI_RAW_STRING = 4
+} ri_raw_type;
+
+typedef struct ri_raw_param {
+    char *name;
+    ri_raw_type type;
+    long long i;  /* INT and BOOL */
+    double d;     /* FLOAT */
+    char *s;      /* STRING */
+    ri_loc loc;
+} ri_raw_param;
+
+typedef struct ri_indicator_cfg {
+    char *id;
+    char *plugin;
+    ri_binding *inputs;     /* role = "measure" */
+    size_t n_inputs;
+    ri_raw_param *params;
+    size_t n_params;
+    char *benchmark;        /* area code, NULL for none */
+    char *group_type;       /* area type of the compared group; default compare.area_type */
+    ri_loc loc;
+} ri_indicator_cfg;
+
+typedef enum ri_format { RI_FORMAT_CSV = 0, RI_FORMAT_JSON = 1 } ri_format;
+
+typedef struct ri_output_cfg {
+    char *path;             /* resolved */
+    ri_format format;
+    char **indicators;      /* NULL = all */
+    size_t n_indicators;
+    ri_loc loc;
+} ri_output_cfg;
+
+typedef struct ri_compare_cfg {
+    char *area_type;        /* default "LEP" */
+    char **indicators;      /* default: all */
+    size_t n_indicators;
+    char *period;           /* default NULL = latest */
+} ri_compare_cfg;
+
+typedef struct ri_job {
+    char *path;             /* as given */
+    char *dir;              /* directory of the config file */
+    char **files;           /* every file name a ri_loc points to */
+    size_t n_files;
+    char **plugin_path;     /* resolved */
+    size_t n_plugin_path;
+    char **missing;         /* extra missing markers for every dataset */
+    size_t n_missing;
+    ri_dataset_cfg *datasets;
+    size_t n_datasets;
+    ri_derived_cfg *derived;
+    size_t n_derived;
+    ri_lookup_cfg *lookups;
+    size_t n_lookups;
+    ri_aggregate_cfg *aggregates;
+    size_t n_aggregates;
+    ri_indicator_cfg *indicators;
+    size_t n_indicators;
+    ri_output_cfg *outputs;
+    size_t n_outputs;
+    ri_compare_cfg compare;
+} ri_job;
+
+ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err);
+void ri_job_free(ri_job *job);
+
+/* Join dir and a relative path (absolute paths are returned as copies). Caller frees. */
+char *ri_path_resolve(const char *dir, const char *path);
+
+#endif
