@@ -20,12 +20,15 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -f, --format FMT       table (default), csv or json\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
+        "      --stats            add each output's distribution across the compared areas\n"
+        "      --weight MEASURE   with --stats, also the mean weighted by MEASURE (e.g. population)\n"
         "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n";
     static const struct option opts[] = {
         {"indicator", required_argument, NULL, 'i'}, {"period", required_argument, NULL, 'p'},
         {"since", required_argument, NULL, 's'},     {"format", required_argument, NULL, 'f'},
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
+        {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
@@ -49,6 +52,8 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'p': o.period = optarg; break;
         case 's': o.since = optarg; break;
         case 'S': o.sort = optarg; break;
+        case 'A': o.stats = 1; break;
+        case 'W': o.weight = optarg; o.stats = 1; break;
         case 't': o.area_type = optarg; break;
         case 'T':
             o.top = (size_t)strtoul(optarg, &end, 10);

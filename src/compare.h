@@ -3,9 +3,11 @@
  * areas and their benchmark, as an aligned table, tidy CSV or JSON.
  *
  * Owns area selection (codes or case-insensitive name fragments), the
- * default period (the latest with data), ranking among all areas of the
- * compared type, the summary line, and the human table's number format
- * (thousands separators, units legend, "n/a" for missing values).
+ * default period (the latest with data), ranking and percentiles among all
+ * areas of the compared type, the summary line and --stats distribution,
+ * series with least-squares trends (--since), rows by breakdown for outputs
+ * by industry or scope, and the human table's number format (thousands
+ * separators, units legend, "n/a" for missing values).
  */
 #ifndef RI_COMPARE_H
 #define RI_COMPARE_H
@@ -30,6 +32,8 @@ typedef struct ri_compare_opts {
     const char *since;          /* NULL = one period; else a series from this period */
     const char *sort;           /* output to sort and rank by; NULL = each indicator's first */
     size_t top;                 /* 0 = all rows */
+    int stats;                  /* print each output's distribution across the group */
+    const char *weight;         /* measure weighting the mean in --stats (e.g. population); NULL = none */
     ri_compare_format format;
 } ri_compare_opts;
 

@@ -5,7 +5,7 @@
 run -c "$CFG" -P "$PLUGIN_DIR" compare
 expect_status "compare (table)" 0
 expect_out "table names the benchmark" "E92000001"
-expect_out "table ranks London first" "     1  London"
+expect_out "table ranks London first, at the 100th percentile" "     1   100  London"
 expect_out "table has the units legend" "gva_per_head = GBP per head"
 # 38 LEPs + the benchmark row.
 rows=$(grep -c ' E37000' "$WORK/out")
@@ -41,6 +41,19 @@ run -c "$CFG" -P "$PLUGIN_DIR" compare --since 2017 lancashire
 expect_status "compare --since" 0
 expect_out "series header" "2017"
 expect_out "name fragment matches case-insensitively" "Lancashire"
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --stats --weight population
+expect_status "compare --stats --weight" 0
+# Mean of the 38 published LEP GVA-per-head figures for 2019, and the same weighted by population
+# (LEPs overlap, so shared districts weigh twice), from the enterprise regions tables T1 and T6.
+expect_out "stats line" "gva_per_head [GBP per head]: n 38; mean 27,251; population-weighted mean 30,165; median 25,085"
+expect_out "stats extremes" "min 18,586 (Black Country); max 52,239 (London)"
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i productivity --since 2015 "Black Country"
+expect_status "compare --since with trend" 0
+# ONS June 2024: Black Country GVA per hour 2015..2022 rebuilt from its districts; slope by least squares.
+expect_out "series row with trend" "Black Country"
+expect_out "trend column" "trend/year"
 
 run -c "$CFG" -P "$PLUGIN_DIR" compare "Atlantis"
 expect_status "unknown area" 2
