@@ -27,6 +27,11 @@ const char *ri_geo_type_from_code(const char *code)
 
     if (strcmp(code, "UK") == 0 || strcmp(code, "UKX") == 0)
         return "UK";
+    /* ITL tables carry England and Extra-Regio with three-letter codes like ITL1 regions. */
+    if (strcmp(code, "TLB") == 0)
+        return "Country";
+    if (strcmp(code, "TLZ") == 0)
+        return "Extra-Regio";
     if (len >= 3 && len <= 5 && code[0] == 'T' && code[1] == 'L') {
         static const char *itl[] = {"ITL1", "ITL2", "ITL3"};
         return itl[len - 3];
