@@ -429,3 +429,31 @@ void fake_assert_near(double actual, double expected, double tolerance, const ch
     print_error("%s = %.17g; expected %.17g within %g\n", what, actual, expected, tolerance);
     _fail(file, line);
 }
+
+/* ---------------------------------------------------------------- panels by industry */
+
+void fake_set_industries(fake_call *fc, size_t n_industries, const char *const *labels)
+{
+    if (n_industries == 0)
+        fail_msg("fake host: a panel has at least one industry");
+    for (size_t i = 0; i < fc->plugin->n_inputs; i++)
+        if (fc->inputs[i])
+            fail_msg("fake host: set industries before binding inputs (`%s` is bound)",
+                     fc->plugin->inputs[i].role);
+    fc->call.n_industries = n_industries;
+    fc->call.industries = labels;
+    for (size_t i = 0; i < fc->plugin->n_outputs; i++) {
+        free(fc->outputs[i]);
+        fc->outputs[i] = xcalloc(column_size(fc, fc->plugin->outputs[i].flags), sizeof(double));
+    }
+}
+
+double fake_out_industry(const fake_call *fc, const char *output, size_t area, size_t period,
+                         size_t industry)
+{
+    size_t i = find_output(fc, output);
+    assert_true(area < fc->call.n_areas && period < fc->call.n_periods &&
+                industry < fc->call.n_industries);
+    assert_true(fc->plugin->outputs[i].flags & RI_BY_INDUSTRY);
+    return fc->outputs[i][(area * fc->call.n_periods + period) * fc->call.n_industries + industry];
+}

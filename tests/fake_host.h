@@ -90,4 +90,15 @@ const char *fake_log_message(const fake_call *fc, ri_log_level level, size_t k);
 void fake_assert_near(double actual, double expected, double tolerance, const char *what,
                       const char *file, int line);
 
+/*
+ * Panels by industry. fake_set_industries gives the call n_industries >= 1
+ * labels (borrowed: they must outlive fc) and resizes the output columns
+ * declared RI_BY_INDUSTRY; bind inputs after it, one value per cell in the
+ * order (a * n_periods + p) * n_industries + i. It fails the test when an
+ * input is already bound, since its size would no longer match.
+ */
+void fake_set_industries(fake_call *fc, size_t n_industries, const char *const *labels);
+double fake_out_industry(const fake_call *fc, const char *output, size_t area, size_t period,
+                         size_t industry);
+
 #endif
