@@ -43,6 +43,12 @@ static const char main_help[] =
     "Exit status: 0 success, 1 data or computation error, 2 usage or configuration error.\n"
     "See regind(1) and regind.cfg(5).\n";
 
+static int print_version(void)
+{
+    printf("regind %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, RI_ABI_MAJOR, RI_ABI_MINOR);
+    return 0;
+}
+
 static int push_dirs(ri_cli *c, const char *arg)
 {
     char *copy = strdup(arg), *save = NULL;
@@ -89,7 +95,7 @@ int main(int argc, char **argv)
         case 'q': c.verbosity = 0; break;
         case 'v': c.verbosity = 2; break;
         case 'h': fputs(main_help, stdout); rc = 0; break;
-        case 'V': printf("regind %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, RI_ABI_MAJOR, RI_ABI_MINOR); rc = 0; break;
+        case 'V': rc = print_version(); break;
         default: rc = RI_RC_USAGE; break;
         }
         if (rc >= 0)
@@ -99,6 +105,10 @@ int main(int argc, char **argv)
         fputs(main_help, stderr);
         rc = RI_RC_USAGE;
     }
+    /* --version means the same after a command as before it. */
+    for (int i = optind + 1; rc < 0 && i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--version") == 0)
+            rc = print_version();
     if (rc < 0) {
         const char *name = argv[optind];
         for (size_t i = 0; i < sizeof commands / sizeof commands[0] && rc < 0; i++)

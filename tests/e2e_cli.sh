@@ -10,6 +10,18 @@ run --version
 expect_status "--version" 0
 expect_out "--version shows the ABI" "plugin ABI 1.0"
 
+run compare --version
+expect_status "compare --version" 0
+expect_out "--version after a command" "plugin ABI 1.0"
+
+# Each plugin module exports its entry point and nothing else.
+if command -v nm >/dev/null 2>&1; then
+    for so in "$PLUGIN_DIR"/.libs/*.so; do
+        exported=$(nm -D --defined-only "$so" | awk '$2 == "T" { print $3 }' | tr '\n' ' ')
+        if [ "$exported" = "ri_plugin_entry " ]; then ok "$(basename "$so") exports only ri_plugin_entry"; else not_ok "$(basename "$so") exports: $exported"; fi
+    done
+fi
+
 run compare --help
 expect_status "compare --help" 0
 expect_out "compare --help lists --since" "--since P"
