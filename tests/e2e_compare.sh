@@ -55,6 +55,22 @@ expect_status "compare --since with trend" 0
 expect_out "series row with trend" "Black Country"
 expect_out "trend column" "trend/year"
 
+# Productivity 2022 from the June 2024 district data, aggregated to the LEP as a ratio of sums:
+# Black Country = sum(GVA per hour x weekly hours) / sum(weekly hours) over Dudley, Sandwell, Walsall
+# and Wolverhampton = 31.8627 GBP per hour; UK less Extra-Regio published 39.7 -> index 80.259;
+# England (296 unique English LAD-2023 districts, rebuilt the same way) = 40.3829 -> index 78.902.
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i productivity -i productivity_england --format csv --period 2022 "Black Country"
+expect_status "compare productivity csv" 0
+cp "$WORK/out" "$WORK/prod.csv"
+value_of() { awk -F, -v i="$1" -v o="$2" '$1 == "E37000001" && $5 == i && $6 == o { print $7 }' "$WORK/prod.csv"; }
+near() { awk -v g="$1" -v e="$2" -v t="$3" 'BEGIN { d = g - e; if (d < 0) d = -d; exit !(g != "" && d <= t) }'; }
+for check in "productivity gva_per_hour 31.8627" "productivity index_per_hour 80.2587" \
+             "productivity_england index_per_hour 78.9015"; do
+    set -- $check
+    got=$(value_of "$1" "$2")
+    if near "$got" "$3" 0.0001; then ok "Black Country 2022 $1 $2 = $got"; else not_ok "Black Country 2022 $1 $2 = '$got', expected $3"; fi
+done
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare "Atlantis"
 expect_status "unknown area" 2
 expect_err "unknown area message" 'no area matches "Atlantis"'
