@@ -1,22 +1,91 @@
 /* cli.c — helpers shared by the regind commands (see cli.h). */
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef RI_SYSCONFDIR
 #define RI_SYSCONFDIR "/usr/local/etc"
 #endif
 
+static ri_cli_log_style log_style = RI_CLI_LOG_PLAIN;
+
+static int shown(const ri_cli *c, ri_log_level level)
+{
+    if (level == RI_LOG_ERROR)
+        return 1;
+    if (log_style == RI_CLI_LOG_PLAIN)
+        return level == RI_LOG_WARNING ? c->verbosity >= 1 : c->verbosity >= 2;
+    return level == RI_LOG_DEBUG ? c->verbosity >= 2 : c->verbosity >= 1;
+}
+
+/* One event, one line: a log reader splits on line breaks. */
+static void put_line(FILE *f, const char *msg)
+{
+    for (const char *p = msg; *p; p++)
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+    fputc('\n', f);
+}
+
 void ri_cli_log(void *user, ri_log_level level, const char *msg)
 {
     static const char *const names[] = {"error", "warning", "info", "debug"};
+    static const char *const upper[] = {"ERROR", "WARNING", "INFO", "DEBUG"};
+    static const int priorities[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
     const ri_cli *c = user;
-    if ((level == RI_LOG_WARNING && c->verbosity < 1) || (level >= RI_LOG_INFO && c->verbosity < 2))
+    char stamp[32];
+    struct tm tm;
+    time_t now;
+
+    if (!shown(c, level))
         return;
-    fprintf(stderr, "regind: %s: %s\n", names[level], msg);
+    switch (log_style) {
+    case RI_CLI_LOG_SYSLOG:
+        syslog(priorities[level], "%s", msg);
+        return;
+    case RI_CLI_LOG_STAMPED:
+        now = time(NULL);
+        if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            snprintf(stamp, sizeof stamp, "%lld", (long long)now);
+        fprintf(stderr, "%s %s ", stamp, upper[level]);
+        put_line(stderr, msg);
+        return;
+    default:
+        fprintf(stderr, "regind: %s: %s\n", names[level], msg);
+    }
+}
+
+void ri_cli_logf(ri_cli *c, ri_log_level level, const char *fmt, ...)
+{
+    char msg[RI_ERROR_MAX + 256];
+    va_list ap;
+
+    if (!shown(c, level))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ri_cli_log(c, level, msg);
+}
+
+void ri_cli_log_style_set(ri_cli_log_style style)
+{
+    if (log_style == RI_CLI_LOG_SYSLOG && style != RI_CLI_LOG_SYSLOG)
+        closelog();
+    if (style == RI_CLI_LOG_SYSLOG && log_style != RI_CLI_LOG_SYSLOG)
+        openlog("regind", LOG_PID, LOG_USER);
+    log_style = style;
+}
+
+int ri_cli_report(ri_cli *c, const ri_error *err)
+{
+    ri_cli_log(c, RI_LOG_ERROR, err->msg);
+    return err->code ? (int)err->code : RI_RC_DATA;
 }
 
 int ri_cli_fail(ri_error *err)

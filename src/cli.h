@@ -15,6 +15,13 @@
 #include "plugin_host.h"
 #include "results.h"
 
+/* How log lines are written. */
+typedef enum ri_cli_log_style {
+    RI_CLI_LOG_PLAIN = 0,   /* "regind: warning: message" on stderr, for people at a terminal */
+    RI_CLI_LOG_STAMPED = 1, /* "2026-01-31T02:15:00Z WARNING message" on stderr, for cron mail and log files */
+    RI_CLI_LOG_SYSLOG = 2   /* syslog(3): ident "regind", facility LOG_USER */
+} ri_cli_log_style;
+
 typedef struct ri_cli {
     const char *config;
     char **plugin_dirs;
@@ -30,7 +37,22 @@ typedef struct ri_loaded_job {
     ri_results *results;
 } ri_loaded_job;
 
+/*
+ * The log sink (user is the ri_cli). Plain: warnings unless quiet, info
+ * and debug when verbose. Stamped and syslog, for unattended runs where
+ * each event matters: errors always, warnings and info unless quiet,
+ * debug when verbose; one line per event (line breaks become spaces).
+ */
 void ri_cli_log(void *user, ri_log_level level, const char *msg);
+
+void ri_cli_logf(ri_cli *c, ri_log_level level, const char *fmt, ...) RI_PRINTF(3, 4);
+
+/* Switch the log style, opening or closing syslog as needed. The style is
+   the process's, as stderr and the syslog connection are: plain until set. */
+void ri_cli_log_style_set(ri_cli_log_style style);
+
+/* Log err as an error in the current style and return its exit code. */
+int ri_cli_report(ri_cli *c, const ri_error *err);
 
 /* Print err and return its exit code. */
 int ri_cli_fail(ri_error *err);

@@ -28,7 +28,7 @@ typedef struct loader {
 
 static const char *const root_keys[] = {
     "version", "plugin_path", "missing", "datasets", "derived", "geography",
-    "indicators", "outputs", "compare", NULL};
+    "indicators", "outputs", "compare", "run", NULL};
 static const char *const dataset_keys[] = {
     "id", "file", "layout", "skip_rows", "area", "area_name", "area_type",
     "period", "industry", "filter", "measures", "measure", "period_prefix",
@@ -44,6 +44,9 @@ static const char *const indicator_keys[] = {
     "id", "plugin", "inputs", "params", "benchmark", "group_type", NULL};
 static const char *const output_keys[] = {"file", "format", "indicators", NULL};
 static const char *const compare_keys[] = {"area_type", "indicators", "period", NULL};
+static const char *const run_keys[] = {
+    "lock_file", "manifest", "skip_if_unchanged", "period", "required_periods",
+    "required_datasets", NULL};
 
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
@@ -1293,6 +1296,89 @@ static ri_rc parse_compare(loader *ld, const config_setting_t *root)
     return cmp->area_type ? RI_RC_OK : copy(ld, "LEP", &cmp->area_type);
 }
 
+/* ------------------------------------------------------------ run */
+
+/* The datasets required_periods applies to: each must be defined. */
+static ri_rc take_required_datasets(loader *ld, const config_setting_t *s, ri_run_cfg *run)
+{
+    const ri_job *job = ld->job;
+
+    TRY(take_distinct_strings(ld, s, STR_ID, &run->required_datasets, &run->n_required_datasets));
+    if (run->n_required_datasets == 0)
+        return fail_at(ld, s, "\"required_datasets\" must list at least one dataset id; omit it to mean all");
+    for (size_t i = 0; i < run->n_required_datasets; i++) {
+        size_t k;
+        for (k = 0; k < job->n_datasets; k++)
+            if (strcmp(job->datasets[k].id, run->required_datasets[i]) == 0)
+                break;
+        if (k == job->n_datasets) {
+            const char **ids = malloc((job->n_datasets + 1) * sizeof *ids);
+            char hint[512];
+            if (!ids)
+                return oom(ld);
+            for (k = 0; k < job->n_datasets; k++)
+                ids[k] = job->datasets[k].id;
+            suggestion(hint, sizeof hint, run->required_datasets[i], ids, job->n_datasets);
+            free(ids);
+            return fail_at(ld, config_setting_get_elem(s, (unsigned)i),
+                           "\"required_datasets\" names dataset \"%s\", which is not defined%s",
+                           run->required_datasets[i], hint);
+        }
+    }
+    return RI_RC_OK;
+}
+
+/* A run file must not be an output: the run would replace one with the other. */
+static ri_rc check_run_file(loader *ld, const config_setting_t *g, const char *key, const char *path)
+{
+    const ri_job *job = ld->job;
+    for (size_t i = 0; path && i < job->n_outputs; i++)
+        if (strcmp(job->outputs[i].path, path) == 0)
+            return fail_at(ld, config_setting_get_member(g, key),
+                           "\"%s\" names \"%s\", which the output at %s:%d writes; expected a file of its own",
+                           key, path, job->outputs[i].loc.file, job->outputs[i].loc.line);
+    return RI_RC_OK;
+}
+
+static ri_rc parse_run(loader *ld, const config_setting_t *root)
+{
+    const config_setting_t *g = config_setting_get_member(root, "run");
+    ri_run_cfg *run = &ld->job->run;
+    const config_setting_t *s;
+
+    if (!g)
+        return RI_RC_OK;
+    TRY(require_group(ld, g, "run = { skip_if_unchanged = true; }"));
+    TRY(loc_of(ld, g, &run->loc));
+    TRY(check_keys(ld, g, run_keys));
+    TRY(str_member(ld, g, "lock_file", STR_PATH, "run", &run->lock_file));
+    TRY(str_member(ld, g, "manifest", STR_PATH, "run", &run->manifest));
+    TRY(check_run_file(ld, g, "lock_file", run->lock_file));
+    TRY(check_run_file(ld, g, "manifest", run->manifest));
+    if (run->lock_file && run->manifest && strcmp(run->lock_file, run->manifest) == 0)
+        return fail_at(ld, config_setting_get_member(g, "manifest"),
+                       "\"manifest\" and \"lock_file\" name the same file; expected two files");
+    if ((s = config_setting_get_member(g, "skip_if_unchanged"))) {
+        if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+            return fail_at(ld, s, "\"skip_if_unchanged\" must be a boolean (true or false); got %s",
+                           type_name(s));
+        run->skip_if_unchanged = config_setting_get_bool(s) ? 1 : 0;
+    }
+    TRY(str_member(ld, g, "period", 0, "run", &run->period));
+    if ((s = config_setting_get_member(g, "required_periods"))) {
+        TRY(take_distinct_strings(ld, s, 0, &run->required_periods, &run->n_required_periods));
+        if (run->n_required_periods == 0)
+            return fail_at(ld, s, "\"required_periods\" must list at least one period; omit it to require none");
+    }
+    if ((s = config_setting_get_member(g, "required_datasets"))) {
+        if (!run->n_required_periods)
+            return fail_at(ld, s,
+                           "\"required_datasets\" has no effect without \"required_periods\"; add required_periods = [ \"2019\" ] or remove it");
+        TRY(take_required_datasets(ld, s, run));
+    }
+    return RI_RC_OK;
+}
+
 /* ------------------------------------------------------------ cross references */
 
 static long dataset_index(const ri_job *job, const char *id)
@@ -1390,6 +1476,7 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
     TRY(check_lookup_aggregates(ld, root));
     TRY(parse_indicators(ld, root));
     TRY(parse_outputs(ld, root));
+    TRY(parse_run(ld, root));
     return parse_compare(ld, root);
 }
 
@@ -1568,6 +1655,11 @@ void ri_job_free(ri_job *job)
     free(job->compare.area_type);
     free_strings(job->compare.indicators, job->compare.n_indicators);
     free(job->compare.period);
+    free(job->run.lock_file);
+    free(job->run.manifest);
+    free(job->run.period);
+    free_strings(job->run.required_periods, job->run.n_required_periods);
+    free_strings(job->run.required_datasets, job->run.n_required_datasets);
     free_strings(job->plugin_path, job->n_plugin_path);
     free_strings(job->missing, job->n_missing);
     free_strings(job->files, job->n_files);

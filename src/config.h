@@ -138,6 +138,19 @@ typedef struct ri_compare_cfg {
     char *period;           /* default NULL = latest */
 } ri_compare_cfg;
 
+/* The run group: how `regind run` guards, checks and records its outputs (regind.cfg(5), RUN). */
+typedef struct ri_run_cfg {
+    char *lock_file;          /* resolved; NULL = .regind.lock beside the first output */
+    char *manifest;           /* resolved; NULL = JOB.manifest.json beside the first output */
+    int skip_if_unchanged;    /* do nothing when nothing changed since the last manifest */
+    char *period;             /* write only this period; NULL = every period */
+    char **required_periods;  /* periods every required dataset must have a value for */
+    size_t n_required_periods;
+    char **required_datasets; /* the datasets required_periods applies to; NULL = all */
+    size_t n_required_datasets;
+    ri_loc loc;               /* of the group; file NULL when absent */
+} ri_run_cfg;
+
 typedef struct ri_job {
     char *path;             /* as given */
     char *dir;              /* directory of the config file */
@@ -160,6 +173,7 @@ typedef struct ri_job {
     ri_output_cfg *outputs;
     size_t n_outputs;
     ri_compare_cfg compare;
+    ri_run_cfg run;
 } ri_job;
 
 ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err);

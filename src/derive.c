@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,14 @@ static ri_rc parse_operand(const char **s, const char *expr, ri_derive_lookup lo
             return ri_fail(err, RI_RC_USAGE, "\"%s\": measure name too long", expr);
         memcpy(name, p, len);
         name[len] = '\0';
+        /* total(measure): the lookup sums a measure by industry over its industries. */
+        if (p[len] == '(' && strcmp(name, "total") == 0) {
+            const char *inner = p + len + 1, *close = strchr(inner, ')');
+            if (!close || (size_t)(close - inner) + 7 >= sizeof name)
+                return ri_fail(err, RI_RC_USAGE, "\"%s\": expected total(measure)", expr);
+            snprintf(name, sizeof name, "total(%.*s)", (int)(close - inner), inner);
+            len = (size_t)(close - p) + 1;
+        }
         op->col = lookup(user, name);
         if (!op->col)
             return ri_fail(err, RI_RC_USAGE,

@@ -1,9 +1,10 @@
 /*
  * derive.h — derived measures: "gva_per_hour * hours_per_week / 1e6".
  *
- * Owns the expression grammar (products and quotients of measure names and
- * numeric constants, left to right) and its evaluation cell by cell. Any NaN
- * operand or a division by zero gives NaN, never infinity.
+ * Owns the expression grammar (products and quotients of measure names,
+ * total(measure) and numeric constants, left to right) and its evaluation
+ * cell by cell. Any NaN operand or a division by zero gives NaN, never
+ * infinity. total(x) is resolved by the lookup under the name "total(x)".
  */
 #ifndef RI_DERIVE_H
 #define RI_DERIVE_H

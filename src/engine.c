@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,10 +146,13 @@ static ri_rc prepare(const ri_job *job, const ri_panel *p, ri_plugin_host *host,
 }
 
 /*
- * The cells an indicator runs on: the areas in the data of every bound
- * input, and the periods in which every bound input has some value. Areas
- * and years outside a dataset's coverage are "not applicable", not missing,
- * so plugins neither see nor warn about them.
+ * The cells an indicator runs on: the areas in the data of every required
+ * input, and the periods in which some input has a value. Areas and years
+ * outside the data's coverage are "not applicable", not missing, so plugins
+ * neither see nor warn about them; a gap inside the coverage stays NaN.
+ * Outputs by industry apply only where some input by industry has a value,
+ * so breakdowns an area never reported (e.g. another LEP's funding scope)
+ * are not written as empty rows.
  */
 typedef struct subset {
     size_t n, *area;      /* [n] panel indices */
@@ -195,7 +199,7 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     for (size_t a = 0; a < n; a++) {
         int in = 1;
         for (size_t k = 0; k < d->n_inputs && in; k++)
-            in = !pr->columns[k] || pr->columns[k]->present[a];
+            in = !pr->columns[k] || (d->inputs[k].flags & RI_OPTIONAL) || pr->columns[k]->present[a];
         if (!in)
             continue;
         if (a == pr->benchmark)
@@ -216,20 +220,18 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     if (!s->period || !s->labels || !s->years)
         return ri_fail(err, RI_RC_DATA, "out of memory");
     for (size_t t = 0; t < p->n_periods; t++) {
-        int all = 1;
-        for (size_t k = 0; k < d->n_inputs && all; k++) {
+        int any = 0;
+        for (size_t k = 0; k < d->n_inputs && !any; k++) {
             const ri_column *c = pr->columns[k];
             size_t width = c && c->by_industry ? p->n_industries : 1, stride;
-            int any = !c;
             if (!c)
                 continue;
             stride = ri_column_stride(p, c);
             for (size_t i = 0; i < s->n && !any; i++)
                 for (size_t j = 0; j < width && !any; j++)
                     any = !isnan(c->v[s->area[i] * stride + t * width + j]);
-            all = any;
         }
-        if (!all)
+        if (!any)
             continue;
         s->period[s->n_periods] = t;
         s->labels[s->n_periods] = p->periods[t];
@@ -252,6 +254,23 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
                        c->v + s->area[i] * stride + s->period[j] * width, width * sizeof(double));
     }
     return RI_RC_OK;
+}
+
+/* Whether some bound input by industry has a value in this area x period x industry cell. */
+static int industry_has_input(const ri_panel *p, const prepared *pr, size_t cell)
+{
+    const ri_plugin *d = pr->plugin->desc;
+    int any_by_industry = 0;
+    for (size_t k = 0; k < d->n_inputs; k++) {
+        const ri_column *c = pr->columns[k];
+        if (!c || !c->by_industry)
+            continue;
+        any_by_industry = 1;
+        if (!isnan(c->v[cell]))
+            return 1;
+    }
+    (void)p;
+    return !any_by_industry;
 }
 
 static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
@@ -319,14 +338,17 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     for (size_t o = 0; o < d->n_outputs; o++) {
         ri_result_col *col = &res->cols[first + o];
         size_t width = col->by_industry ? p->n_industries : 1;
-        size_t cells = p->n_areas * p->n_periods;
+        size_t cells = p->n_areas * p->n_periods * width;
         if (!(col->applies = calloc(cells ? cells : 1, 1))) {
             rc = ri_fail(err, RI_RC_DATA, "out of memory");
             goto done;
         }
         for (size_t i = 0; i < sub.n; i++)
             for (size_t j = 0; j < sub.n_periods; j++)
-                col->applies[sub.area[i] * p->n_periods + sub.period[j]] = 1;
+                for (size_t w = 0; w < width; w++) {
+                    size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * width + w;
+                    col->applies[cell] = !col->by_industry || industry_has_input(p, pr, cell);
+                }
         for (size_t i = 0; i < sub.n; i++)
             for (size_t j = 0; j < sub.n_periods; j++)
                 memcpy(col->v + (sub.area[i] * p->n_periods + sub.period[j]) * width,
@@ -348,7 +370,38 @@ done:
     return rc;
 }
 
-ri_rc ri_engine_run(const ri_job *job, const ri_panel *panel, ri_plugin_host *host,
+/*
+ * Offer an indicator's outputs to later indicators as panel measures. When
+ * only checking, nothing was computed: the columns exist (all NaN) so that
+ * later bindings can be validated.
+ */
+static ri_rc publish_outputs(ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
+                             const ri_results *res, size_t first, ri_error *err)
+{
+    const ri_plugin *d = pr->plugin->desc;
+    for (size_t o = 0; o < d->n_outputs; o++) {
+        char name[256];
+        const ri_result_col *rc = res->n_cols > first + o ? &res->cols[first + o] : NULL;
+        int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;
+        ri_column *c;
+        snprintf(name, sizeof name, "%s.%s", ind->id, d->outputs[o].name);
+        if (ri_panel_column(p, name))
+            return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": its output %s clashes with a measure of that name; expected unique names",
+                           loc_file(&ind->loc), ind->loc.line, ind->id, name);
+        if (!(c = ri_panel_add_column(p, name, ind->id, by_ind, 0)))
+            return ri_fail(err, RI_RC_DATA, "out of memory");
+        if (!rc)
+            continue;
+        size_t stride = ri_column_stride(p, c);
+        memcpy(c->v, rc->v, p->n_areas * stride * sizeof(double));
+        for (size_t a = 0; a < p->n_areas; a++)
+            for (size_t k = 0; k < stride && !c->present[a]; k++)
+                c->present[a] = !rc->applies || rc->applies[a * stride + k];
+    }
+    return RI_RC_OK;
+}
+
+ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
                     const ri_engine_opts *opts, ri_results **out, ri_error *err)
 {
     ri_results *res = ri_results_new(panel);
@@ -372,9 +425,12 @@ ri_rc ri_engine_run(const ri_job *job, const ri_panel *panel, ri_plugin_host *ho
         prepared pr;
         if (!selected(opts, ind->id))
             continue;
+        size_t first = res->n_cols;
         rc = prepare(job, panel, host, ind, &pr, err);
         if (!rc && !opts->check_only)
             rc = compute(panel, ind, &pr, opts, res, err);
+        if (!rc)
+            rc = publish_outputs(panel, ind, &pr, res, first, err);
         prepared_free(&pr);
     }
     if (rc) {

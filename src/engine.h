@@ -4,8 +4,10 @@
  * Owns the step between a job and its results: each indicator's plugin is
  * loaded, its input roles bound to panel measures, its parameters checked,
  * its benchmark and compared group resolved, and then (unless only
- * checking) compute() is called with whole columns. The engine knows no
- * plugin by name.
+ * checking) compute() is called with whole columns. Each indicator's outputs
+ * then join the panel as measures named "ID.OUTPUT", so a later indicator can
+ * take an earlier one's output as input (e.g. deciles of a productivity
+ * index). The engine knows no plugin by name.
  */
 #ifndef RI_ENGINE_H
 #define RI_ENGINE_H
@@ -23,8 +25,8 @@ typedef struct ri_engine_opts {
     void *sink_user;
 } ri_engine_opts;
 
-/* On success *out holds one result column per output of each indicator run. */
-ri_rc ri_engine_run(const ri_job *job, const ri_panel *panel, ri_plugin_host *host,
+/* On success *out holds one result column per output of each indicator run; panel gains the "ID.OUTPUT" measures. */
+ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
                     const ri_engine_opts *opts, ri_results **out, ri_error *err);
 
 

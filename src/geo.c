@@ -180,6 +180,13 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
                          cfg->path, rec.line, !*child ? "child" : "parent");
             goto done;
         }
+        /* A repeated pair would count the child twice in its parent's sums. */
+        for (size_t k = 0; k + 1 < lk->n; k++)
+            if (strcmp(lk->child[k], child) == 0 && strcmp(lk->parent[k], parent) == 0) {
+                rc = ri_fail(err, RI_RC_DATA, "%s:%lu: %s -> %s is listed twice; expected each child -> parent pair once",
+                             cfg->path, rec.line, child, parent);
+                goto done;
+            }
     }
     if (got < 0)
         rc = err->code;

@@ -364,17 +364,59 @@ static ri_rc record_parents(ri_panel *p, ri_lookup **lookups, size_t n, ri_error
 typedef struct derive_ctx {
     const ri_panel *p;
     unsigned char *used; /* [n_cols] */
+    double **totals;     /* sums over industries made for total(x), freed after the expression */
+    size_t n_totals;
 } derive_ctx;
+
+/* total(x): x summed over industries for each area and period; NaN when any industry is missing. */
+static const double *industry_total(derive_ctx *ctx, const ri_column *c)
+{
+    const ri_panel *p = ctx->p;
+    size_t ni = p->n_industries, cells = p->n_areas * p->n_periods;
+    double *sum = malloc((cells ? cells : 1) * sizeof *sum), **grown;
+    if (!sum)
+        return NULL;
+    if (!(grown = realloc(ctx->totals, (ctx->n_totals + 1) * sizeof *grown))) {
+        free(sum);
+        return NULL;
+    }
+    ctx->totals = grown;
+    ctx->totals[ctx->n_totals++] = sum;
+    for (size_t k = 0; k < cells; k++) {
+        double s = 0.0;
+        for (size_t i = 0; i < ni; i++)
+            s += c->v[k * ni + i];
+        sum[k] = s;
+    }
+    return sum;
+}
 
 static const double *lookup_measure(void *user, const char *name)
 {
     derive_ctx *ctx = user;
-    for (size_t c = 0; c < ctx->p->n_cols; c++)
-        if (strcmp(ctx->p->cols[c].name, name) == 0 && !ctx->p->cols[c].by_industry) {
+    size_t len = strlen(name);
+    int total = strncmp(name, "total(", 6) == 0 && len > 7;
+    for (size_t c = 0; c < ctx->p->n_cols; c++) {
+        const ri_column *col = &ctx->p->cols[c];
+        if (total && col->by_industry && strlen(col->name) == len - 7 &&
+            strncmp(col->name, name + 6, len - 7) == 0) {
             ctx->used[c] = 1;
-            return ctx->p->cols[c].v;
+            return industry_total(ctx, col);
         }
+        if (!total && !col->by_industry && strcmp(col->name, name) == 0) {
+            ctx->used[c] = 1;
+            return col->v;
+        }
+    }
     return NULL;
+}
+
+static void derive_ctx_free(derive_ctx *ctx)
+{
+    for (size_t k = 0; k < ctx->n_totals; k++)
+        free(ctx->totals[k]);
+    free(ctx->totals);
+    free(ctx->used);
 }
 
 /* The job's derived measures, in order, so one may use another defined before it. */
@@ -387,14 +429,14 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
         if (ri_panel_column(p, d->name))
             return ri_fail(err, RI_RC_USAGE, "%s:%d: derived measure \"%s\" has the name of a dataset measure; expected a new name",
                            d->loc.file ? d->loc.file : "config", d->loc.line, d->name);
-        derive_ctx ctx = {p, calloc(p->n_cols + 1, 1)};
+        derive_ctx ctx = {p, calloc(p->n_cols + 1, 1), NULL, 0};
         if (!ctx.used || !(c = ri_panel_add_column(p, d->name, "derived", 0, d->additive))) {
-            free(ctx.used);
+            derive_ctx_free(&ctx);
             return oom(err);
         }
         rc = ri_derive_eval(d->expr, lookup_measure, &ctx, p->n_areas * p->n_periods, c->v, err);
         if (rc) {
-            free(ctx.used);
+            derive_ctx_free(&ctx);
             return ri_error_prefix(err, "%s:%d: derived measure \"%s\": ", d->loc.file ? d->loc.file : "config",
                                    d->loc.line, d->name);
         }
@@ -405,7 +447,7 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
             if (ctx.used[ci])
                 for (size_t a = 0; a < p->n_areas; a++)
                     c->present[a] &= p->cols[ci].present[a];
-        free(ctx.used);
+        derive_ctx_free(&ctx);
     }
     return RI_RC_OK;
 }

@@ -41,6 +41,10 @@ static int push_dir(ri_plugin_host *h, const char *dir)
     char **dirs;
     if (!*dir)
         return 0;
+    /* The same directory named twice (by -P and plugin_path, say) is searched once. */
+    for (size_t i = 0; i < h->n_dirs; i++)
+        if (strcmp(h->dirs[i], dir) == 0)
+            return 0;
     if (!(dirs = realloc(h->dirs, (h->n_dirs + 1) * sizeof *dirs)))
         return -1;
     h->dirs = dirs;
@@ -377,12 +381,19 @@ ri_rc ri_host_list(ri_plugin_host *h, ri_listing *out, ri_error *err)
             ri_error e;
             if (!name)
                 continue;
-            if (!find_loaded(h, name) && ri_host_load(h, name, &l, &e) != RI_RC_OK &&
+            /* Each file is opened by its own path, so a broken file behind a good one is reported too. */
+            char *path = module_file(h->dirs[i], name);
+            int loaded = 0;
+            for (size_t k = 0; path && k < h->n_loaded && !loaded; k++)
+                loaded = strcmp(h->loaded[k].path, path) == 0;
+            if (path && !loaded && open_module(h, path, name, &l, &e) != RI_RC_OK &&
                 push_error(out, e.msg) != 0) {
+                free(path);
                 free(name);
                 closedir(dir);
                 return oom(err);
             }
+            free(path);
             free(name);
         }
         closedir(dir);

@@ -203,15 +203,19 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
             for (t = 0; t < p->n_periods; t++) {
                 size_t cell = a * p->n_periods + t;
 
-                if ((periods && !periods[t]) || (col->applies && !col->applies[cell]))
+                if (periods && !periods[t])
                     continue;
                 if (!col->by_industry) {
+                    if (col->applies && !col->applies[cell])
+                        continue;
                     rc = fn(ctx, col, a, t, RI_NO_INDUSTRY, col->v[cell], err);
                     if (rc != RI_RC_OK)
                         return rc;
                     continue;
                 }
                 for (i = 0; i < p->n_industries; i++) {
+                    if (col->applies && !col->applies[cell * p->n_industries + i])
+                        continue;
                     rc = fn(ctx, col, a, t, i, col->v[cell * p->n_industries + i], err);
                     if (rc != RI_RC_OK)
                         return rc;

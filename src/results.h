@@ -22,8 +22,8 @@ typedef struct ri_result_col {
     char *unit;
     int by_industry;  /* same meaning as ri_column.by_industry */
     double *v;        /* NaN = missing */
-    unsigned char *applies; /* [n_areas * n_periods]: 0 where the indicator does not apply
-                               (area or period outside its inputs' data); NULL = everywhere.
+    unsigned char *applies; /* one per cell of v: 0 where the indicator does not apply (area,
+                               period or breakdown outside its inputs' data); NULL = everywhere.
                                Writers skip such cells; missing values inside are written. */
 } ri_result_col;
 

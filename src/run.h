@@ -1,31 +1,129 @@
 /*
- * run.h — writing a run's configured outputs all-or-nothing.
+ * run.h — where a run's files go, the checks before writing, and replacing
+ * the outputs all-or-nothing.
  *
- * Owns the output phase of `regind run`: every output is written to a
- * hidden temporary file in its destination directory, flushed and fsynced,
- * and only when all of them are complete are they renamed into place. On
- * any failure the temporary files are removed and no existing output is
- * touched, so a cron job never leaves a half-written table behind.
+ * Owns the plan of `regind run` (final output paths, the manifest, the lock
+ * file), the period selection and the required-periods policy, and the
+ * output phase. Every file is first written to a hidden temporary file in
+ * its destination directory, named ".regind-tmp-NAME-XXXXXX" (NAME is the
+ * final file's name), flushed and fsynced. Only when every output and then
+ * the manifest are complete does the commit replace them:
+ *
+ *   1. each existing final file gets a hard link under a temporary name (a
+ *      backup, in the same directory, costing no copy);
+ *   2. the old manifest is removed and its directory synced, so from here
+ *      on until step 4 a reader sees no manifest, i.e. no complete set;
+ *   3. the outputs are renamed into place in job order;
+ *   4. the new manifest is renamed into place, last;
+ *   5. the directories are synced and the backups removed.
+ *
+ * When a rename fails, the outputs already replaced are put back from their
+ * backups (or removed when they did not exist) and the old manifest is
+ * restored, so the old files stay byte-identical; the error says which
+ * files could not be restored, if any. A run killed during step 3 (a window
+ * of a few system calls) leaves some outputs new and some old but never a
+ * manifest, which is how a reader, and skip_if_unchanged, tell an
+ * incomplete set. Temporary files a killed run leaves are removed by the
+ * next run of the job (ri_run_clean_stale), and never match an output name.
  */
 #ifndef RI_RUN_H
 #define RI_RUN_H
 
-#include "config.h"
-#include "results.h"
+#include <stdio.h>
 
-typedef struct ri_written {
-    char *path;     /* final path */
-    size_t bytes;
-} ri_written;
+#include "config.h"
+#include "panel.h"
+#include "results.h"
+#include "sha256.h"
+
+typedef struct ri_run_plan {
+    char **outputs;  /* final paths, in job order */
+    size_t n_outputs;
+    char *manifest;
+    char *lock;
+} ri_run_plan;
 
 /*
- * Write every output of job (to output_dir instead of each output's own
- * directory when output_dir is not NULL). On success *written holds one
- * entry per output (free with ri_written_free).
+ * The files of a run. output_dir (NULL: as configured) replaces the
+ * directory of every output and of the manifest, keeping their names; the
+ * lock moves with it unless run.lock_file names it. Defaults: the manifest
+ * is JOB.manifest.json (JOB: the job file's name without ".cfg") and the
+ * lock .regind.lock, both beside the first output (in the job file's
+ * directory when there is none). RI_RC_USAGE when two files would be one.
  */
-ri_rc ri_run_write_outputs(const ri_job *job, const ri_results *r, const char *output_dir,
-                           ri_written **written, size_t *n_written, ri_error *err);
+ri_rc ri_run_plan_make(const ri_job *job, const char *output_dir, ri_run_plan *plan, ri_error *err);
+void ri_run_plan_free(ri_run_plan *plan);
+
+/* Every directory of the plan exists and is writable (what a dry run can check). */
+ri_rc ri_run_plan_check(const ri_run_plan *plan, ri_error *err);
+
+/*
+ * Remove the temporary files an interrupted run left beside the plan's
+ * outputs and manifest: regular files owned by this user and named exactly
+ * ".regind-tmp-NAME-XXXXXX" for one of the plan's file names. Call it only
+ * while holding the job's lock, or it could remove a running job's files.
+ * removed (may be NULL) is told each path removed.
+ */
+ri_rc ri_run_clean_stale(const ri_run_plan *plan, void (*removed)(void *user, const char *path),
+                         void *user, ri_error *err);
+
+/*
+ * The period mask of a selection: NULL in *mask (every period) when period
+ * is NULL. RI_RC_USAGE naming the periods the panel has when it has no
+ * such period (what = "--period" or "run.period", for the message).
+ */
+ri_rc ri_run_period_mask(const ri_panel *panel, const char *period, const char *what,
+                         unsigned char **mask, ri_error *err);
+
+/*
+ * The run.required_periods policy: each required dataset (run.required_datasets,
+ * or every dataset that supplies a measure to the panel) must have at least
+ * one value, not NaN, for each required period. RI_RC_PARTIAL naming every
+ * dataset and period that lacks it.
+ */
+ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *err);
+
+typedef struct ri_written {
+    char *path;           /* final path */
+    const char *format;   /* "csv" or "json" */
+    size_t bytes;
+    char sha256[RI_SHA256_HEX];
+} ri_written;
 
 void ri_written_free(ri_written *w, size_t n);
+
+/* Render every output in memory (a dry run): what would be written, and its digest. */
+ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
+                    const unsigned char *periods, ri_written **written, size_t *n_written,
+                    ri_error *err);
+
+typedef struct ri_staging ri_staging;
+
+/*
+ * Write every output of the plan to its temporary file (periods: NULL or a
+ * mask from ri_run_period_mask). On failure every temporary file is removed
+ * and *out is NULL.
+ */
+ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
+                   const unsigned char *periods, ri_staging **out, ri_error *err);
+
+/* The staged outputs (final paths, sizes, digests), valid until ri_staging_free. */
+const ri_written *ri_staging_outputs(const ri_staging *s, size_t *n);
+
+/* Write the manifest's temporary file with fn, after the outputs were staged. */
+ri_rc ri_run_stage_manifest(ri_staging *s, const char *path,
+                            ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                            ri_error *err);
+
+/*
+ * Replace the final files as described above. fail_rename_at makes the
+ * rename of that file (1-based, outputs then manifest) fail with EIO: a
+ * hook for regind's tests, which cannot otherwise make a rename fail; 0
+ * in normal use.
+ */
+ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, ri_error *err);
+
+/* Remove whatever temporary files remain (all of them unless committed) and free. */
+void ri_staging_free(ri_staging *s);
 
 #endif

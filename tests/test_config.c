@@ -544,6 +544,52 @@ static void test_defaults(void **state)
     ri_job_free(job);
 }
 
+/* ------------------------------------------------------------ the run group */
+
+static void test_run_group(void **state)
+{
+    char path[PATH_BUF], dir[PATH_BUF], want[PATH_BUF];
+    ri_job *job;
+    (void)state;
+
+    /* Values from tests/conf/good/run.cfg. */
+    src_path(path, "tests/conf/good/run.cfg");
+    src_path(dir, "tests/conf/good");
+    job = load_ok(path);
+    assert_string_equal(job->run.lock_file, "/var/lock/regind-nightly.lock");
+    fmt(want, "%s/../out/nightly.manifest.json", dir);
+    assert_string_equal(job->run.manifest, want);
+    assert_int_equal(job->run.skip_if_unchanged, 1);
+    assert_string_equal(job->run.period, "2019");
+    assert_strings(job->run.required_periods, job->run.n_required_periods,
+                   (const char *const[]){"2018", "2019"}, 2);
+    assert_strings(job->run.required_datasets, job->run.n_required_datasets,
+                   (const char *const[]){"d"}, 1);
+    assert_loc(job, &job->run.loc, path, 6);
+    ri_job_free(job);
+}
+
+/* Without a run group: no lock file or manifest named (run.h picks them), nothing required. */
+static void test_run_defaults(void **state)
+{
+    char path[PATH_BUF];
+    ri_job *job;
+    (void)state;
+
+    src_path(path, "tests/conf/good/minimal.cfg");
+    job = load_ok(path);
+    assert_null(job->run.lock_file);
+    assert_null(job->run.manifest);
+    assert_int_equal(job->run.skip_if_unchanged, 0);
+    assert_null(job->run.period);
+    assert_null(job->run.required_periods);
+    assert_int_equal(job->run.n_required_periods, 0);
+    assert_null(job->run.required_datasets);
+    assert_int_equal(job->run.n_required_datasets, 0);
+    assert_null(job->run.loc.file);
+    ri_job_free(job);
+}
+
 /* ------------------------------------------------------------ paths */
 
 static void test_path_resolve(void **state)
@@ -861,6 +907,22 @@ static const bad_case bad_cases[] = {
     {"cmp_unknown_indicator", NULL, 10, "no indicator has id \"productivity\"; known: \"gap\"", NULL},
     {"cmp_area_type_int", NULL, 6, "\"area_type\" must be a string; got an integer", NULL},
     {"cmp_period_int", NULL, 6, "\"period\" must be a string; got an integer", NULL},
+
+    /* run */
+    {"run_not_group", NULL, 5, "\"run\" must be a group", "got a string"},
+    {"run_unknown_key", NULL, 6,
+     "unknown setting \"skip_if_unchnged\"; did you mean \"skip_if_unchanged\"?", NULL},
+    {"run_skip_string", NULL, 6, "\"skip_if_unchanged\" must be a boolean (true or false); got a string",
+     NULL},
+    {"run_period_int", NULL, 6, "\"period\" must be a string; got an integer", NULL},
+    {"run_required_empty", NULL, 6, "\"required_periods\" must list at least one period", NULL},
+    {"run_required_twice", NULL, 7, "\"required_periods\" lists \"2019\" twice", NULL},
+    {"run_required_datasets_unknown", NULL, 7,
+     "\"required_datasets\" names dataset \"dd\", which is not defined; did you mean \"d\"?", NULL},
+    {"run_required_datasets_alone", NULL, 6,
+     "\"required_datasets\" has no effect without \"required_periods\"", NULL},
+    {"run_manifest_is_output", NULL, 7, "\"manifest\" names", "which the output at"},
+    {"run_lock_is_manifest", NULL, 7, "\"manifest\" and \"lock_file\" name the same file", NULL},
 };
 
 #define N_BAD (sizeof bad_cases / sizeof bad_cases[0])
@@ -930,6 +992,8 @@ int main(void)
         cmocka_unit_test(test_shipped_job),
         cmocka_unit_test(test_full_schema),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_run_group),
+        cmocka_unit_test(test_run_defaults),
         cmocka_unit_test(test_path_resolve),
         cmocka_unit_test_setup_teardown(test_job_dir_relative, save_cwd, restore_cwd),
         cmocka_unit_test(test_include),
