@@ -8,6 +8,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+/* madvise(MADV_DONTNEED) really drops pages; posix_madvise's DONTNEED is a no-op on Linux. */
+#define _DEFAULT_SOURCE
+
 #include "csv.h"
 
 #include <errno.h>
@@ -120,6 +123,7 @@ struct ri_csv {
     char *scratch;
     size_t scratch_len;
     size_t scratch_cap;
+    size_t released;     /* bytes of the mapping already handed back to the kernel */
 };
 
 #if defined(__GNUC__)
@@ -185,15 +189,42 @@ ri_rc ri_csv_open_mem(const char *name, const char *buf, size_t len, ri_csv **ou
     /* Pointer arithmetic on NULL is undefined even for an offset of 0. */
     c->data = buf ? (const unsigned char *)buf : (const unsigned char *)"";
     c->size = len;
+    ri_csv_rewind(c);
+    *out = c;
+    return RI_RC_OK;
+}
+
+void ri_csv_rewind(ri_csv *c)
+{
+    c->pos = 0;
     c->line = 1;
+    c->failed = 0;
+    c->released = 0;
     c->scan.woff = 0;
-    c->scan.rem = window_mask(c->data, len, 0);
-    if (len >= 3 && c->data[0] == 0xEF && c->data[1] == 0xBB && c->data[2] == 0xBF) {
+    c->scan.rem = window_mask(c->data, c->size, 0);
+    if (c->size >= 3 && c->data[0] == 0xEF && c->data[1] == 0xBB && c->data[2] == 0xBF) {
         c->pos = 3;
         scan_skip(c, &c->scan, 3);
     }
-    *out = c;
-    return RI_RC_OK;
+}
+
+/*
+ * Pages of the mapping already read are handed back, so a large file costs
+ * a window of memory rather than its whole size; reading them again (after
+ * a rewind) simply faults them back in from the page cache.
+ */
+#define RI_CSV_RELEASE_STEP ((size_t)8 << 20)
+
+static void release_consumed(ri_csv *c)
+{
+    size_t page = 4096, upto;
+    if (!c->map || c->pos < c->released + 2 * RI_CSV_RELEASE_STEP)
+        return;
+    upto = (c->pos - RI_CSV_RELEASE_STEP) / page * page;
+    if (upto > c->released) {
+        madvise((char *)c->map + c->released, upto - c->released, MADV_DONTNEED);
+        c->released = upto;
+    }
 }
 
 static const char *file_kind(mode_t mode)
@@ -526,6 +557,7 @@ int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
         ri_fail(err, RI_RC_DATA, "%s: cannot read further after an earlier error", c->name);
         return -1;
     }
+    release_consumed(c);
     p = data + c->pos;
     while (p < end && (*p == '\n' || (*p == '\r' && end - p > 1 && p[1] == '\n'))) {
         size_t n = *p == '\r' ? 2 : 1;

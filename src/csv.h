@@ -41,6 +41,9 @@ ri_rc ri_csv_open_mem(const char *name, const char *buf, size_t len, ri_csv **ou
 /* 1: *rec holds the next record; 0: end of input; -1: error in err. */
 int ri_csv_next(ri_csv *csv, ri_csv_record *rec, ri_error *err);
 
+/* Start again from the first record (for readers that make two passes). */
+void ri_csv_rewind(ri_csv *csv);
+
 const char *ri_csv_name(const ri_csv *csv);
 
 /* Size of the input in bytes (for progress and manifests). */

@@ -14,13 +14,12 @@
 #define RI_MAX_SPARSE_FACTOR 64
 #define RI_MIN_CELL_LIMIT (1u << 22)
 
-/* Observations as read, before the cube's dimensions are known. */
-typedef struct obs_buf {
-    uint32_t *area, *period, *industry;
-    unsigned long *line;
-    double *v; /* [n * n_measures] */
-    size_t n, cap, n_measures;
-} obs_buf;
+/* The last key seen in a column: consecutive rows usually repeat it, so most lookups skip the hash. */
+typedef struct key_cache {
+    char text[64];
+    size_t len;
+    long index; /* -1 = empty */
+} key_cache;
 
 typedef struct reader {
     const ri_dataset_cfg *cfg;
@@ -35,8 +34,12 @@ typedef struct reader {
     long *col_measure;      /* tidy: [n_measures] */
     long *period_of_col;    /* wide: [header_fields] period index or -1 */
     char **header;          /* [header_fields] copies, for messages */
-    obs_buf obs;
+    key_cache cache[3];     /* area, period, industry */
+    unsigned char *filled;  /* bitmap over cube cells, for duplicate keys */
+    double *row;            /* tidy: one row's measure values */
 } reader;
+
+enum { KEY_AREA, KEY_PERIOD, KEY_INDUSTRY };
 
 static void trim(const char **s, size_t *len)
 {
@@ -191,40 +194,6 @@ static ri_rc read_header(reader *r, ri_error *err)
     return RI_RC_OK;
 }
 
-static int obs_grow(obs_buf *o)
-{
-    size_t cap = o->cap ? o->cap * 2 : 4096;
-    uint32_t *a = realloc(o->area, cap * sizeof *a);
-    if (!a)
-        return -1;
-    o->area = a;
-    if (!(a = realloc(o->period, cap * sizeof *a)))
-        return -1;
-    o->period = a;
-    if (!(a = realloc(o->industry, cap * sizeof *a)))
-        return -1;
-    o->industry = a;
-    unsigned long *l = realloc(o->line, cap * sizeof *l);
-    if (!l)
-        return -1;
-    o->line = l;
-    double *v = realloc(o->v, cap * o->n_measures * sizeof *v);
-    if (!v)
-        return -1;
-    o->v = v;
-    o->cap = cap;
-    return 0;
-}
-
-static void obs_free(obs_buf *o)
-{
-    free(o->area);
-    free(o->period);
-    free(o->industry);
-    free(o->line);
-    free(o->v);
-}
-
 /* Parse one measure cell into *out, counting missing markers. */
 static ri_rc read_cell(reader *r, const ri_csv_record *rec, size_t col, double *out, ri_error *err)
 {
@@ -246,8 +215,12 @@ static ri_rc read_cell(reader *r, const ri_csv_record *rec, size_t col, double *
     }
 }
 
-static ri_rc intern_key(reader *r, ri_strtab *t, const ri_csv_record *rec, long col,
-                        const char *what, uint32_t *out, ri_error *err)
+/*
+ * The index of a key cell in t: interned in the first pass (intern = 1),
+ * looked up in the second. Empty keys are errors.
+ */
+static ri_rc key_index(reader *r, ri_strtab *t, key_cache *kc, const ri_csv_record *rec, long col,
+                       const char *what, int intern, uint32_t *out, ri_error *err)
 {
     const char *s = rec->fields[col].ptr;
     size_t len = rec->fields[col].len;
@@ -256,9 +229,20 @@ static ri_rc intern_key(reader *r, ri_strtab *t, const ri_csv_record *rec, long 
     if (len == 0)
         return ri_fail(err, RI_RC_DATA, "%s:%lu:%ld: empty %s; expected a %s in column \"%s\"",
                        ri_csv_name(r->csv), rec->line, col + 1, what, what, r->header[col]);
-    idx = ri_strtab_intern(t, s, len);
+    if (kc->index >= 0 && kc->len == len && memcmp(kc->text, s, len) == 0) {
+        *out = (uint32_t)kc->index;
+        return RI_RC_OK;
+    }
+    idx = intern ? ri_strtab_intern(t, s, len) : ri_strtab_find(t, s, len);
     if (idx < 0)
         return oom(err);
+    if (len <= sizeof kc->text) {
+        memcpy(kc->text, s, len);
+        kc->len = len;
+        kc->index = idx;
+    } else {
+        kc->index = -1;
+    }
     *out = (uint32_t)idx;
     return RI_RC_OK;
 }
@@ -319,127 +303,187 @@ static int row_is_blank(const ri_csv_record *rec)
     return 1;
 }
 
-static ri_rc add_obs(reader *r, uint32_t a, uint32_t p, uint32_t ind, unsigned long line,
-                     ri_error *err)
+/*
+ * The key of a record, or 0 when the record is skipped (blank, filtered
+ * out). intern = 1 in the first pass, which also checks the record's shape
+ * and counts rows; the second pass only looks keys up.
+ */
+static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t *a, uint32_t *t,
+                      uint32_t *ind, ri_error *err)
 {
-    obs_buf *o = &r->obs;
-    if (o->n == o->cap && obs_grow(o) != 0)
-        return oom(err);
-    o->area[o->n] = a;
-    o->period[o->n] = p;
-    o->industry[o->n] = ind;
-    o->line[o->n] = line;
-    o->n++;
+    ri_dataset *ds = r->ds;
+    ri_rc rc;
+
+    if (rec->n_fields != r->header_fields) {
+        if (row_is_blank(rec))
+            return 0;
+        ri_fail(err, RI_RC_DATA, "%s:%lu: row has %zu fields; expected %zu like the header on line %lu",
+                ri_csv_name(r->csv), rec->line, rec->n_fields, r->header_fields, r->header_line);
+        return -1;
+    }
+    if (intern)
+        ds->rows_read++;
+    if (!row_passes(r, rec) || row_is_blank(rec))
+        return 0;
+    if (intern)
+        ds->rows_kept++;
+    *ind = 0;
+    *t = 0;
+    if ((rc = key_index(r, ds->areas, &r->cache[KEY_AREA], rec, r->col_area, "area code", intern, a, err)))
+        return -1;
+    if (intern && (rc = remember_area_text(r, rec, *a, err)))
+        return -1;
+    if (r->col_industry >= 0 &&
+        (rc = key_index(r, ds->industries, &r->cache[KEY_INDUSTRY], rec, r->col_industry, "industry",
+                        intern, ind, err)))
+        return -1;
+    if (r->cfg->layout == RI_LAYOUT_TIDY) {
+        const ri_csv_field *pf = &rec->fields[r->col_period];
+        const char *ps = pf->ptr;
+        size_t plen = pf->len;
+        trim(&ps, &plen);
+        if (intern && !is_period_label(ps, plen)) {
+            ri_fail(err, RI_RC_DATA,
+                    "%s:%lu:%ld: period \"%.*s\" does not start with a four-digit year; expected e.g. 2019 or 2019-20",
+                    ri_csv_name(r->csv), rec->line, r->col_period + 1, (int)(plen > 40 ? 40 : plen), ps);
+            return -1;
+        }
+        if ((rc = key_index(r, ds->periods, &r->cache[KEY_PERIOD], rec, r->col_period, "period", intern,
+                            t, err)))
+            return -1;
+    }
+    return 1;
+}
+
+static void reset_caches(reader *r)
+{
+    for (int k = 0; k < 3; k++)
+        r->cache[k].index = -1;
+}
+
+/* Records after the header, in order; fn returns nonzero to stop. */
+static ri_rc skip_to_data(reader *r, ri_error *err)
+{
+    ri_csv_record rec;
+    ri_csv_rewind(r->csv);
+    reset_caches(r);
+    for (long k = 0; k <= r->cfg->skip_rows; k++)
+        if (ri_csv_next(r->csv, &rec, err) <= 0)
+            return err->code ? err->code : RI_RC_DATA;
     return RI_RC_OK;
 }
 
-static ri_rc read_rows(reader *r, ri_error *err)
+/* First pass: keys, names and the shape of every row. */
+static ri_rc scan_keys(reader *r, ri_error *err)
 {
-    const ri_dataset_cfg *cfg = r->cfg;
     ri_csv_record rec;
     int got;
-    ri_rc rc;
-
+    reset_caches(r);
     while ((got = ri_csv_next(r->csv, &rec, err)) > 0) {
-        uint32_t a, ind = 0;
-        if (rec.n_fields != r->header_fields) {
-            if (row_is_blank(&rec))
-                continue;
-            return ri_fail(err, RI_RC_DATA,
-                           "%s:%lu: row has %zu fields; expected %zu like the header on line %lu",
-                           ri_csv_name(r->csv), rec.line, rec.n_fields, r->header_fields,
-                           r->header_line);
-        }
-        r->ds->rows_read++;
-        if (!row_passes(r, &rec))
-            continue;
-        if (row_is_blank(&rec))
-            continue;
-        r->ds->rows_kept++;
-        if ((rc = intern_key(r, r->ds->areas, &rec, r->col_area, "area code", &a, err)))
-            return rc;
-        if ((rc = remember_area_text(r, &rec, a, err)))
-            return rc;
-        if (r->col_industry >= 0 &&
-            (rc = intern_key(r, r->ds->industries, &rec, r->col_industry, "industry", &ind, err)))
-            return rc;
-
-        if (cfg->layout == RI_LAYOUT_TIDY) {
-            uint32_t p;
-            const ri_csv_field *pf = &rec.fields[r->col_period];
-            const char *ps = pf->ptr;
-            size_t plen = pf->len;
-            trim(&ps, &plen);
-            if (!is_period_label(ps, plen))
-                return ri_fail(err, RI_RC_DATA,
-                               "%s:%lu:%ld: period \"%.*s\" does not start with a four-digit year; expected e.g. 2019 or 2019-20",
-                               ri_csv_name(r->csv), rec.line, r->col_period + 1,
-                               (int)(plen > 40 ? 40 : plen), ps);
-            if ((rc = intern_key(r, r->ds->periods, &rec, r->col_period, "period", &p, err)) ||
-                (rc = add_obs(r, a, p, ind, rec.line, err)))
-                return rc;
-            double *v = &r->obs.v[(r->obs.n - 1) * r->obs.n_measures];
-            for (size_t m = 0; m < cfg->n_measures; m++)
-                if ((rc = read_cell(r, &rec, (size_t)r->col_measure[m], &v[m], err)))
-                    return rc;
-            r->ds->cells_read += cfg->n_measures;
-        } else {
-            for (size_t c = 0; c < r->header_fields; c++) {
-                if (r->period_of_col[c] < 0)
-                    continue;
-                if ((rc = add_obs(r, a, (uint32_t)r->period_of_col[c], ind, rec.line, err)) ||
-                    (rc = read_cell(r, &rec, c, &r->obs.v[r->obs.n - 1], err)))
-                    return rc;
-                r->ds->cells_read++;
-            }
-        }
+        uint32_t a, t, i;
+        if (record_key(r, &rec, 1, &a, &t, &i, err) < 0)
+            return err->code ? err->code : RI_RC_DATA;
     }
     return got < 0 ? (err->code ? err->code : RI_RC_DATA) : RI_RC_OK;
 }
 
-/* Duplicate keys: an error naming both lines, or, when allowed, a check that values agree. */
-static ri_rc place_obs(reader *r, ri_error *err)
+/* The line of the first record with this key (an error path: it reads the file again). */
+static unsigned long first_line_of(reader *r, uint32_t a, uint32_t t, uint32_t i, long period_col)
+{
+    ri_csv_record rec;
+    ri_error ignore;
+    if (skip_to_data(r, &ignore) != RI_RC_OK)
+        return 0;
+    while (ri_csv_next(r->csv, &rec, &ignore) > 0) {
+        uint32_t ka, kt, ki;
+        if (record_key(r, &rec, 0, &ka, &kt, &ki, &ignore) != 1)
+            continue;
+        if (period_col >= 0)
+            kt = (uint32_t)r->period_of_col[period_col];
+        if (ka == a && kt == t && ki == i)
+            return rec.line;
+    }
+    return 0;
+}
+
+static ri_rc duplicate(reader *r, const ri_csv_record *rec, uint32_t a, uint32_t t, uint32_t i,
+                       long period_col, ri_error *err)
 {
     ri_dataset *ds = r->ds;
-    const obs_buf *o = &r->obs;
-    size_t cells = ds->n_areas * ds->n_periods * ds->n_industries;
-    size_t *first = malloc(cells * sizeof *first);
+    unsigned long line = rec->line;
+    const char *ind = ds->industries ? ri_strtab_get(ds->industries, i) : NULL;
+    unsigned long first = first_line_of(r, a, t, i, period_col);
+    return ri_fail(err, RI_RC_DATA,
+                   "%s:%lu: duplicate key (area %s, period %s%s%s) first seen on line %lu%s",
+                   ri_csv_name(r->csv), line, ri_strtab_get(ds->areas, a), ri_strtab_get(ds->periods, t),
+                   ind ? ", industry " : "", ind ? ind : "", first,
+                   r->cfg->duplicates == RI_DUP_IDENTICAL
+                       ? " with different values; expected identical repeats (duplicates = \"identical\")"
+                       : "; expected one row per key (set duplicates = \"identical\" if repeats are exact copies)");
+}
 
-    if (!first)
-        return oom(err);
-    for (size_t c = 0; c < cells; c++)
-        first[c] = SIZE_MAX;
-    for (size_t k = 0; k < o->n; k++) {
-        size_t c = RI_CELL(ds, o->area[k], o->period[k], o->industry[k]);
-        if (first[c] != SIZE_MAX) {
-            size_t j = first[c];
-            int same = r->cfg->duplicates == RI_DUP_IDENTICAL;
-            for (size_t m = 0; same && m < o->n_measures; m++) {
-                double x = o->v[j * o->n_measures + m], y = o->v[k * o->n_measures + m];
-                same = (isnan(x) && isnan(y)) || x == y;
-            }
-            if (!same) {
-                const char *ind = ds->industries ? ri_strtab_get(ds->industries, o->industry[k]) : NULL;
-                ri_fail(err, RI_RC_DATA,
-                        "%s:%lu: duplicate key (area %s, period %s%s%s) first seen on line %lu%s",
-                        ri_csv_name(r->csv), o->line[k], ri_strtab_get(ds->areas, o->area[k]),
-                        ri_strtab_get(ds->periods, o->period[k]), ind ? ", industry " : "",
-                        ind ? ind : "", o->line[j],
-                        r->cfg->duplicates == RI_DUP_IDENTICAL
-                            ? " with different values; expected identical repeats (duplicates = \"identical\")"
-                            : "; expected one row per key (set duplicates = \"identical\" if repeats are exact copies)");
-                free(first);
-                return RI_RC_DATA;
-            }
+static int same_value(double x, double y)
+{
+    return (isnan(x) && isnan(y)) || x == y;
+}
+
+/* Store values[0..n) (one per measure) in a cell, enforcing the duplicates policy. */
+static ri_rc store(reader *r, const ri_csv_record *rec, uint32_t a, uint32_t t, uint32_t i,
+                   long period_col, const double *values, size_t first_measure, size_t n,
+                   ri_error *err)
+{
+    ri_dataset *ds = r->ds;
+    size_t cell = RI_CELL(ds, a, t, i);
+    unsigned char bit = (unsigned char)(1u << (cell & 7));
+    if (r->filled[cell >> 3] & bit) {
+        int same = r->cfg->duplicates == RI_DUP_IDENTICAL;
+        for (size_t m = 0; same && m < n; m++)
+            same = same_value(ds->values[first_measure + m][cell], values[m]);
+        return same ? RI_RC_OK : duplicate(r, rec, a, t, i, period_col, err);
+    }
+    r->filled[cell >> 3] |= bit;
+    for (size_t m = 0; m < n; m++)
+        ds->values[first_measure + m][cell] = values[m];
+    return RI_RC_OK;
+}
+
+/* Second pass: every numeric cell into the cube. */
+static ri_rc read_values(reader *r, ri_error *err)
+{
+    const ri_dataset_cfg *cfg = r->cfg;
+    ri_csv_record rec;
+    ri_rc rc;
+    int got;
+
+    if ((rc = skip_to_data(r, err)))
+        return rc;
+    while ((got = ri_csv_next(r->csv, &rec, err)) > 0) {
+        uint32_t a, t, i;
+        int k = record_key(r, &rec, 0, &a, &t, &i, err);
+        if (k < 0)
+            return err->code ? err->code : RI_RC_DATA;
+        if (k == 0)
+            continue;
+        if (cfg->layout == RI_LAYOUT_TIDY) {
+            for (size_t m = 0; m < cfg->n_measures; m++)
+                if ((rc = read_cell(r, &rec, (size_t)r->col_measure[m], &r->row[m], err)))
+                    return rc;
+            if ((rc = store(r, &rec, a, t, i, -1, r->row, 0, cfg->n_measures, err)))
+                return rc;
+            r->ds->cells_read += cfg->n_measures;
             continue;
         }
-        first[c] = k;
-        ds->lines[c] = o->line[k];
-        for (size_t m = 0; m < o->n_measures; m++)
-            ds->values[m][c] = o->v[k * o->n_measures + m];
+        for (size_t c = 0; c < r->header_fields; c++) {
+            double v;
+            if (r->period_of_col[c] < 0)
+                continue;
+            if ((rc = read_cell(r, &rec, c, &v, err)) ||
+                (rc = store(r, &rec, a, (uint32_t)r->period_of_col[c], i, (long)c, &v, 0, 1, err)))
+                return rc;
+            r->ds->cells_read++;
+        }
     }
-    free(first);
-    return RI_RC_OK;
+    return got < 0 ? (err->code ? err->code : RI_RC_DATA) : RI_RC_OK;
 }
 
 /* Periods sort so plugins see time in order, whatever order the file had. */
@@ -477,6 +521,7 @@ fail:
     return -1;
 }
 
+/* Between the passes: sort the periods, size the cube and fill it with NaN. */
 static ri_rc build_cube(reader *r, ri_error *err)
 {
     ri_dataset *ds = r->ds;
@@ -486,8 +531,9 @@ static ri_rc build_cube(reader *r, ri_error *err)
 
     if (sorted_labels(ds->periods, &remap, &sorted) != 0)
         return oom(err);
-    for (size_t k = 0; k < r->obs.n; k++)
-        r->obs.period[k] = remap[r->obs.period[k]];
+    for (size_t c = 0; r->period_of_col && c < r->header_fields; c++)
+        if (r->period_of_col[c] >= 0)
+            r->period_of_col[c] = remap[r->period_of_col[c]];
     free(remap);
     ri_strtab_free(ds->periods);
     ds->periods = sorted;
@@ -496,19 +542,19 @@ static ri_rc build_cube(reader *r, ri_error *err)
     ds->n_industries = ds->industries ? ri_strtab_count(ds->industries) : 1;
     if (ds->n_industries == 0)
         ds->n_industries = 1;
-    if (ds->n_areas == 0)
+    if (ds->n_areas == 0 || ds->n_periods == 0)
         return ri_fail(err, RI_RC_DATA, "%s: no data rows%s; expected at least one area",
                        ri_csv_name(r->csv), r->cfg->n_filters ? " pass the filter" : "");
     cells = ds->n_areas * ds->n_periods * ds->n_industries;
-    limit = r->obs.n * RI_MAX_SPARSE_FACTOR;
+    /* A dense cube must not be vastly bigger than the data that fills it. */
+    limit = ds->rows_kept * (r->cfg->layout == RI_LAYOUT_WIDE ? ds->n_periods : 1) * RI_MAX_SPARSE_FACTOR;
     if (limit < RI_MIN_CELL_LIMIT)
         limit = RI_MIN_CELL_LIMIT;
     if (cells / ds->n_areas / ds->n_periods != ds->n_industries || cells > limit)
         return ri_fail(err, RI_RC_DATA,
-                       "%s: %zu areas x %zu periods x %zu industries is far sparser than the %zu observations read; expected a panel (check the key columns)",
-                       ri_csv_name(r->csv), ds->n_areas, ds->n_periods, ds->n_industries, r->obs.n);
-    ds->lines = calloc(cells, sizeof *ds->lines);
-    if (!ds->lines)
+                       "%s: %zu areas x %zu periods x %zu industries is far sparser than the %zu rows read; expected a panel (check the key columns)",
+                       ri_csv_name(r->csv), ds->n_areas, ds->n_periods, ds->n_industries, ds->rows_kept);
+    if (!(r->filled = calloc(cells / 8 + 1, 1)))
         return oom(err);
     for (size_t m = 0; m < ds->n_measures; m++) {
         if (!(ds->values[m] = malloc(cells * sizeof(double))))
@@ -516,7 +562,7 @@ static ri_rc build_cube(reader *r, ri_error *err)
         for (size_t c = 0; c < cells; c++)
             ds->values[m][c] = NAN;
     }
-    return place_obs(r, err);
+    return RI_RC_OK;
 }
 
 static ri_rc init_measures(ri_dataset *ds, const ri_dataset_cfg *cfg, ri_error *err)
@@ -588,12 +634,14 @@ ri_rc ri_dataset_load(const ri_dataset_cfg *cfg, char *const *job_missing,
     }
     if ((rc = init_measures(ds, cfg, err)) || (rc = init_markers(&r, job_missing, n_job_missing, err)))
         goto done;
-    r.obs.n_measures = cfg->layout == RI_LAYOUT_TIDY ? cfg->n_measures : 1;
-    if (r.obs.n_measures == 0)
-        r.obs.n_measures = 1;
+    if (!(r.row = calloc(cfg->n_measures ? cfg->n_measures : 1, sizeof *r.row))) {
+        rc = oom(err);
+        goto done;
+    }
     if ((rc = ri_csv_open(cfg->path, &r.csv, err)))
         goto done;
-    if ((rc = read_header(&r, err)) || (rc = read_rows(&r, err)) || (rc = build_cube(&r, err)))
+    if ((rc = read_header(&r, err)) || (rc = scan_keys(&r, err)) || (rc = build_cube(&r, err)) ||
+        (rc = read_values(&r, err)))
         goto done;
     for (size_t a = 0; a < ds->n_areas; a++)
         if (!ds->area_names[a] && !(ds->area_names[a] = strdup(""))) {
@@ -603,7 +651,8 @@ ri_rc ri_dataset_load(const ri_dataset_cfg *cfg, char *const *job_missing,
 done:
     if (r.csv)
         ri_csv_close(r.csv);
-    obs_free(&r.obs);
+    free(r.filled);
+    free(r.row);
     if (r.header)
         for (size_t i = 0; i < r.header_fields; i++)
             free(r.header[i]);
@@ -654,7 +703,6 @@ void ri_dataset_free(ri_dataset *ds)
     free(ds->measure_names);
     free(ds->additive);
     free(ds->values);
-    free(ds->lines);
     for (size_t i = 0; i < ds->n_markers; i++)
         free(ds->marker_names ? ds->marker_names[i] : NULL);
     free(ds->marker_names);

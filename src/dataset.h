@@ -29,7 +29,6 @@ typedef struct ri_dataset {
     char **measure_names;
     int *additive;
     double **values;           /* [n_measures][n_areas * n_periods * n_industries] */
-    unsigned long *lines;      /* [cells]: source line of each cell, 0 when absent */
 
     size_t rows_read;          /* data rows after the header */
     size_t rows_kept;          /* rows that passed the filters */

@@ -390,9 +390,12 @@ static ri_rc publish_outputs(ri_panel *p, const ri_indicator_cfg *ind, const pre
                            loc_file(&ind->loc), ind->loc.line, ind->id, name);
         if (!(c = ri_panel_add_column(p, name, ind->id, by_ind, 0)))
             return ri_fail(err, RI_RC_DATA, "out of memory");
-        if (!rc)
-            continue;
         size_t stride = ri_column_stride(p, c);
+        if (!rc) {
+            for (size_t k = 0; k < p->n_areas * stride; k++)
+                c->v[k] = NAN;
+            continue;
+        }
         memcpy(c->v, rc->v, p->n_areas * stride * sizeof(double));
         for (size_t a = 0; a < p->n_areas; a++)
             for (size_t k = 0; k < stride && !c->present[a]; k++)

@@ -114,8 +114,6 @@ ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *datase
     p->n_cols++;
     if (!c->name || !c->dataset || !c->v || !c->present)
         return NULL;
-    for (size_t k = 0; k < cells; k++)
-        c->v[k] = NAN;
     return c;
 }
 
@@ -246,6 +244,24 @@ static ri_rc place_column(ri_panel *p, ri_dataset **ds, const size_t *owner, siz
     return RI_RC_OK;
 }
 
+static int same_layout(const ri_panel *p, const ri_dataset *x, const size_t *area_map,
+                       const size_t *period_map, const size_t *ind_map)
+{
+    if (x->n_areas != p->n_areas || x->n_periods != p->n_periods ||
+        (x->industries && x->n_industries != p->n_industries))
+        return 0;
+    for (size_t a = 0; a < x->n_areas; a++)
+        if (area_map[a] != a)
+            return 0;
+    for (size_t t = 0; t < x->n_periods; t++)
+        if (period_map[t] != t)
+            return 0;
+    for (size_t i = 0; x->industries && i < x->n_industries; i++)
+        if (ind_map[i] != i)
+            return 0;
+    return 1;
+}
+
 static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined *j, ri_error *err)
 {
     size_t *owner = NULL;
@@ -292,11 +308,18 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
             }
             col->by_industry = x->industries != NULL;
             col->additive = x->additive[m];
-            for (size_t c = 0; c < cells; c++)
-                col->v[c] = NAN;
             memset(col->present, 0, p->n_areas);
             for (size_t a = 0; a < x->n_areas; a++)
                 col->present[area_map[a]] = 1;
+            /* A dataset laid out exactly like the panel hands its cube over instead of copying it. */
+            if (same_layout(p, x, area_map, period_map, ind_map)) {
+                free(col->v);
+                col->v = x->values[m];
+                x->values[m] = NULL;
+                continue;
+            }
+            for (size_t c = 0; c < cells; c++)
+                col->v[c] = NAN;
             for (size_t a = 0; a < x->n_areas; a++)
                 for (size_t t = 0; t < x->n_periods; t++)
                     for (size_t i = 0; i < x->n_industries; i++)

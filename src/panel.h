@@ -67,7 +67,7 @@ size_t ri_panel_period(const ri_panel *p, const char *label);
 /* Index of the area with this code, adding it (with NaN cells) when absent; (size_t)-1 when out of memory. */
 size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const char *type);
 
-/* Append a NaN-filled column with no area present; NULL when out of memory. */
+/* Append a column with no area present; its values are left for the caller to fill. NULL when out of memory. */
 ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, int by_industry,
                                int additive);
 

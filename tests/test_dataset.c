@@ -229,10 +229,6 @@ static void test_tidy(void **state)
     assert_true(isnan(value(ds, "gva", "E2", "2020")));
     assert_true(isnan(value(ds, "filled_jobs", "E3", "2019")));
 
-    /* Source lines: E1 2019 is line 4, E3 2020 line 7, absent cells 0. */
-    assert_int_equal(ds->lines[RI_CELL(ds, area_of(ds, "E1"), period_of(ds, "2019"), 0)], 4);
-    assert_int_equal(ds->lines[RI_CELL(ds, area_of(ds, "E3"), period_of(ds, "2020"), 0)], 7);
-    assert_int_equal(ds->lines[RI_CELL(ds, area_of(ds, "E2"), period_of(ds, "2020"), 0)], 0);
 
     /* The four absent cells (E2 2020, E3 2019 and 2021) of each of 2 measures. */
     assert_int_equal(ri_dataset_missing_total(ds), 6);
@@ -321,8 +317,6 @@ static void test_wide(void **state)
     assert_true(ds->values[0][RI_CELL(ds, a_p1, period_of(ds, "2021"), i_b)] == 4.0);
     assert_true(ds->values[0][RI_CELL(ds, a_d1, period_of(ds, "2020"), i_b)] == 21.0);
     assert_true(ds->values[0][RI_CELL(ds, a_d1, period_of(ds, "2021"), i_a)] == 30.0);
-    /* The header is line 3; P1's industry B row is line 8. */
-    assert_int_equal(ds->lines[RI_CELL(ds, a_p1, period_of(ds, "2020"), i_b)], 8);
     assert_int_equal(ri_dataset_missing_total(ds), 0);
     ri_dataset_free(ds);
     ri_job_free(job);
@@ -494,8 +488,6 @@ static void test_duplicates_identical(void **state)
     assert_int_equal(ds->n_areas, 2);
     assert_true(value(ds, "gva", "A", "2019") == 1.0);
     assert_true(isnan(value(ds, "gva", "A", "2020")));
-    /* The cell keeps the line it was first read from. */
-    assert_int_equal(ds->lines[RI_CELL(ds, area_of(ds, "A"), period_of(ds, "2019"), 0)], 2);
     ri_dataset_free(ds);
     ri_job_free(job);
 
