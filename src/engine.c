@@ -161,6 +161,8 @@ typedef struct subset {
     size_t n_periods, *period; /* [n_periods] panel indices */
     const char **labels;
     double *years;
+    size_t n_ind, *ind;   /* industries with some value in an input by industry */
+    const char **ind_labels;
     double **inputs;      /* compacted copies */
     size_t benchmark;
 } subset;
@@ -178,6 +180,8 @@ static void subset_free(subset *s, size_t n_inputs)
     free(s->period);
     free(s->labels);
     free(s->years);
+    free(s->ind);
+    free(s->ind_labels);
 }
 
 static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
@@ -238,20 +242,55 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
         s->years[s->n_periods] = p->period_years[t];
         s->n_periods++;
     }
+    /* Industries: only those some input by industry reports, since datasets share one industry list. */
+    size_t pn = p->n_industries;
+    int any_by_industry = 0;
+    s->ind = malloc(pn * sizeof *s->ind);
+    s->ind_labels = malloc(pn * sizeof *s->ind_labels);
+    if (!s->ind || !s->ind_labels)
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    for (size_t k = 0; k < d->n_inputs; k++)
+        any_by_industry |= pr->columns[k] && pr->columns[k]->by_industry;
+    for (size_t w = 0; w < pn; w++) {
+        int any = !any_by_industry;
+        for (size_t k = 0; k < d->n_inputs && !any; k++) {
+            const ri_column *c = pr->columns[k];
+            if (!c || !c->by_industry)
+                continue;
+            for (size_t i = 0; i < s->n && !any; i++)
+                for (size_t j = 0; j < s->n_periods && !any; j++)
+                    any = !isnan(c->v[(s->area[i] * p->n_periods + s->period[j]) * pn + w]);
+        }
+        if (!any)
+            continue;
+        s->ind[s->n_ind] = w;
+        s->ind_labels[s->n_ind] = p->industries ? p->industries[w] : NULL;
+        s->n_ind++;
+    }
+    if (s->n_ind == 0) {
+        s->n_ind = 1;
+        s->ind[0] = 0;
+        s->ind_labels[0] = p->industries ? p->industries[0] : NULL;
+    }
     for (size_t k = 0; k < d->n_inputs; k++) {
         const ri_column *c = pr->columns[k];
-        size_t width, stride;
+        size_t width, cells;
         if (!c)
             continue;
-        width = c->by_industry ? p->n_industries : 1;
-        stride = ri_column_stride(p, c);
-        size_t cells = s->n * s->n_periods * width;
+        width = c->by_industry ? s->n_ind : 1;
+        cells = s->n * s->n_periods * width;
         if (!(s->inputs[k] = malloc((cells ? cells : 1) * sizeof(double))))
             return ri_fail(err, RI_RC_DATA, "out of memory");
         for (size_t i = 0; i < s->n; i++)
-            for (size_t j = 0; j < s->n_periods; j++)
-                memcpy(s->inputs[k] + (i * s->n_periods + j) * width,
-                       c->v + s->area[i] * stride + s->period[j] * width, width * sizeof(double));
+            for (size_t j = 0; j < s->n_periods; j++) {
+                size_t src = s->area[i] * p->n_periods + s->period[j];
+                double *dst = s->inputs[k] + (i * s->n_periods + j) * width;
+                if (!c->by_industry)
+                    *dst = c->v[src];
+                else
+                    for (size_t w = 0; w < width; w++)
+                        dst[w] = c->v[src * pn + s->ind[w]];
+            }
     }
     return RI_RC_OK;
 }
@@ -294,7 +333,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         goto done;
     for (size_t o = 0; o < d->n_outputs; o++) {
         int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;
-        size_t stride = sub.n_periods * (by_ind ? p->n_industries : 1);
+        size_t stride = sub.n_periods * (by_ind ? sub.n_ind : 1);
         if (!ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit, by_ind) ||
             !(outs[o] = malloc((sub.n ? sub.n : 1) * stride * sizeof(double)))) {
             rc = ri_fail(err, RI_RC_DATA, "out of memory");
@@ -316,13 +355,13 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     call.ctx = &ctx;
     call.n_areas = sub.n;
     call.n_periods = sub.n_periods;
-    call.n_industries = p->n_industries;
+    call.n_industries = sub.n_ind;
     call.area_codes = sub.codes;
     call.area_names = sub.names;
     call.area_types = sub.types;
     call.periods = sub.labels;
     call.period_years = sub.years;
-    call.industries = (const char *const *)p->industries;
+    call.industries = p->industries ? sub.ind_labels : NULL;
     call.benchmark = sub.benchmark;
     call.in_group = sub.in_group;
     call.inputs = (const double *const *)sub.inputs;
@@ -337,8 +376,8 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     res->warnings += ctx.warnings;
     for (size_t o = 0; o < d->n_outputs; o++) {
         ri_result_col *col = &res->cols[first + o];
-        size_t width = col->by_industry ? p->n_industries : 1;
-        size_t cells = p->n_areas * p->n_periods * width;
+        size_t pw = col->by_industry ? p->n_industries : 1, width = col->by_industry ? sub.n_ind : 1;
+        size_t cells = p->n_areas * p->n_periods * pw;
         if (!(col->applies = calloc(cells ? cells : 1, 1))) {
             rc = ri_fail(err, RI_RC_DATA, "out of memory");
             goto done;
@@ -346,13 +385,10 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         for (size_t i = 0; i < sub.n; i++)
             for (size_t j = 0; j < sub.n_periods; j++)
                 for (size_t w = 0; w < width; w++) {
-                    size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * width + w;
+                    size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * pw + (col->by_industry ? sub.ind[w] : 0);
                     col->applies[cell] = !col->by_industry || industry_has_input(p, pr, cell);
+                    col->v[cell] = outs[o][(i * sub.n_periods + j) * width + w];
                 }
-        for (size_t i = 0; i < sub.n; i++)
-            for (size_t j = 0; j < sub.n_periods; j++)
-                memcpy(col->v + (sub.area[i] * p->n_periods + sub.period[j]) * width,
-                       outs[o] + (i * sub.n_periods + j) * width, width * sizeof(double));
         if (units[o]) {
             free(col->unit);
             col->unit = units[o];

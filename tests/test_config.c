@@ -275,8 +275,8 @@ static void test_shipped_job(void **state)
     assert_resolved(job, lk->path, "LAD23_to_LEP21_lookup.csv");
     assert_strings(lk->aggregate, lk->n_aggregate,
                    (const char *const[]){"gva_hours_basis", "hours_per_week", "gva_jobs_basis",
-                                         "filled_jobs"},
-                   4);
+                                         "filled_jobs", "gva_ind_gbp_m"},
+                   5);
 
     ag = aggregate(job, "E92000001");
     assert_string_equal(ag->name, "England (unique districts)");

@@ -1,0 +1,230 @@
+/*
+ * shift_share — the classic decomposition of the change in an area's value
+ * since a base period into what the benchmark's growth, the area's industry
+ * mix and the area's own performance account for.
+ *
+ * With e_i the area's value in industry i, E_i the benchmark's, E its total,
+ * 0 the base period and t a later one:
+ *   g   = E_t / E_0 - 1                  growth of the benchmark total
+ *   g_i = E_it / E_i0 - 1                growth of the benchmark's industry i
+ *   national_share    = sum_i e_i0 * g
+ *   industry_mix      = sum_i e_i0 * (g_i - g)
+ *   competitive_shift = sum_i (e_it - e_i0 - e_i0 * g_i)
+ *   total_change      = sum_i (e_it - e_i0), the sum of the three
+ * E is the industry row labelled total_industry, else the sum over the
+ * industries. The benchmark is the job's benchmark area or, without one, the
+ * sum over the compared areas with a value for every industry in both
+ * periods. Industries without a value in both periods, for the area or the
+ * benchmark, are left out of the sums (with a warning), so total_change is
+ * the change over the industries used. Periods before the base are NaN.
+ * Industries without any value in the input are labels of another dataset of
+ * the panel: they are ignored.
+ */
+#include <regind/plugin.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { IN_VALUE };
+enum { P_BASE_PERIOD, P_TOTAL_INDUSTRY, P_UNIT };
+enum { OUT_NATIONAL, OUT_MIX, OUT_COMPETITIVE, OUT_CHANGE };
+
+#define NONE ((size_t)-1)
+
+static const ri_input_spec inputs[] = {
+    { "value", RI_BY_INDUSTRY,
+      "an additive measure by industry (GVA, jobs); one level of the industry hierarchy" },
+};
+
+static const ri_param_spec params[] = {
+    { "base_period", RI_PARAM_STRING, "", 0, 0, NULL,
+      "period the changes are measured from, e.g. \"2013\" (\"\": the first period)" },
+    { "total_industry", RI_PARAM_STRING, "Total", 0, 0, NULL,
+      "label of the industry row holding the total (\"\" when there is none); "
+      "it gives the benchmark's growth and is not decomposed" },
+    { "unit", RI_PARAM_STRING, "GBP million", 0, 0, NULL, "unit of value, given to the outputs" },
+};
+
+static const ri_output_spec outputs[] = {
+    { "national_share", "GBP million", 0,
+      "change had every industry grown at the benchmark's overall rate" },
+    { "industry_mix", "GBP million", 0,
+      "extra change from the area's industries growing faster or slower at the benchmark" },
+    { "competitive_shift", "GBP million", 0,
+      "change beyond what each industry did at the benchmark" },
+    { "total_change", "GBP million", 0,
+      "change since base_period over the industries used; the sum of the other three" },
+};
+
+typedef struct ss_state {
+    const ri_call *call;
+    const double *x;
+    size_t total_row;
+    double *bench0, *bench_t; /* [n_industries] */
+    unsigned char *present;   /* [n_industries]: the input has a value somewhere */
+} ss_state;
+
+static const double *row(const ss_state *s, size_t a, size_t p)
+{
+    return s->x + (a * s->call->n_periods + p) * s->call->n_industries;
+}
+
+static size_t find_industry(const ri_call *call, const char *label)
+{
+    for (size_t i = 0; *label && call->industries && i < call->n_industries; i++)
+        if (strcmp(call->industries[i], label) == 0)
+            return i;
+    return NONE;
+}
+
+static int complete(const ss_state *s, size_t a, size_t p)
+{
+    const double *v = row(s, a, p);
+    for (size_t i = 0; i < s->call->n_industries; i++)
+        if (s->present[i] && isnan(v[i]))
+            return 0;
+    return 1;
+}
+
+/* The benchmark's values in base and t; returns the group areas left out. */
+static size_t benchmark(const ss_state *s, size_t base, size_t t)
+{
+    const ri_call *call = s->call;
+    size_t n_ind = call->n_industries, left_out = 0, used = 0;
+    if (call->benchmark != RI_NO_AREA) {
+        memcpy(s->bench0, row(s, call->benchmark, base), n_ind * sizeof(double));
+        memcpy(s->bench_t, row(s, call->benchmark, t), n_ind * sizeof(double));
+        return 0;
+    }
+    /* The same areas in both periods, or membership would pass for growth. */
+    for (size_t i = 0; i < n_ind; i++)
+        s->bench0[i] = s->bench_t[i] = 0;
+    for (size_t a = 0; a < call->n_areas; a++) {
+        if (!call->in_group[a])
+            continue;
+        if (!complete(s, a, base) || !complete(s, a, t)) {
+            left_out++;
+            continue;
+        }
+        for (size_t i = 0; i < n_ind; i++) {
+            s->bench0[i] += row(s, a, base)[i];
+            s->bench_t[i] += row(s, a, t)[i];
+        }
+        used++;
+    }
+    if (used == 0)
+        for (size_t i = 0; i < n_ind; i++)
+            s->bench0[i] = s->bench_t[i] = NAN;
+    return left_out;
+}
+
+static double total_of(const ss_state *s, const double *v)
+{
+    if (s->total_row != NONE)
+        return v[s->total_row];
+    double sum = 0;
+    for (size_t i = 0; i < s->call->n_industries; i++)
+        if (s->present[i])
+            sum += v[i];
+    return sum;
+}
+
+static ri_status compute(const ri_host *host, const ri_call *call)
+{
+    const char *base_label = call->params[P_BASE_PERIOD].s;
+    const char *unit = call->params[P_UNIT].s;
+    size_t n_ind = call->n_industries, base = 0;
+    size_t n_excluded = 0, n_no_growth = 0, n_left_out = 0;
+
+    if (!*unit)
+        return host->error(call->ctx, "shift_share: parameter unit is empty; expected the unit "
+                           "of value, e.g. \"GBP million\"");
+    if (*base_label) {
+        while (base < call->n_periods && strcmp(call->periods[base], base_label) != 0)
+            base++;
+        if (base == call->n_periods)
+            return host->error(call->ctx, "shift_share: parameter base_period = \"%s\" is not a "
+                               "period with data; expected one of %s to %s", base_label,
+                               call->n_periods ? call->periods[0] : "(none)",
+                               call->n_periods ? call->periods[call->n_periods - 1] : "(none)");
+    }
+    for (size_t o = 0; o < RI_COUNT(outputs); o++)
+        host->set_unit(call->ctx, o, unit);
+
+    ss_state s = { call, call->inputs[IN_VALUE], NONE, malloc(n_ind * sizeof(double)),
+                   malloc(n_ind * sizeof(double)), calloc(n_ind, 1) };
+    if (!s.bench0 || !s.bench_t || !s.present) {
+        free(s.bench0);
+        free(s.bench_t);
+        free(s.present);
+        return host->error(call->ctx, "shift_share: out of memory for %zu industries", n_ind);
+    }
+    for (size_t c = 0; c < call->n_areas * call->n_periods * n_ind; c++)
+        if (!isnan(s.x[c]))
+            s.present[c % n_ind] = 1;
+    s.total_row = find_industry(call, call->params[P_TOTAL_INDUSTRY].s);
+    if (s.total_row != NONE && !s.present[s.total_row])
+        s.total_row = NONE;
+
+    for (size_t t = base; t < call->n_periods; t++) {
+        n_left_out += benchmark(&s, base, t);
+        double total0 = total_of(&s, s.bench0);
+        double g = total0 != 0 ? total_of(&s, s.bench_t) / total0 - 1 : NAN;
+        if (!isfinite(g)) {
+            n_no_growth++;
+            continue;
+        }
+        for (size_t a = 0; a < call->n_areas; a++) {
+            const double *e0 = row(&s, a, base), *et = row(&s, a, t);
+            double national = 0, mix = 0, competitive = 0, change = 0;
+            size_t used = 0;
+            for (size_t i = 0; i < n_ind; i++) {
+                if (i == s.total_row || !s.present[i])
+                    continue;
+                if (isnan(e0[i]) || isnan(et[i]) || isnan(s.bench0[i]) ||
+                    isnan(s.bench_t[i]) || s.bench0[i] == 0) {
+                    n_excluded++;
+                    continue;
+                }
+                double g_i = s.bench_t[i] / s.bench0[i] - 1;
+                national += e0[i] * g;
+                mix += e0[i] * (g_i - g);
+                competitive += et[i] - e0[i] - e0[i] * g_i;
+                change += et[i] - e0[i];
+                used++;
+            }
+            if (used == 0)
+                continue;
+            size_t cell = a * call->n_periods + t;
+            call->outputs[OUT_NATIONAL][cell] = national;
+            call->outputs[OUT_MIX][cell] = mix;
+            call->outputs[OUT_COMPETITIVE][cell] = competitive;
+            call->outputs[OUT_CHANGE][cell] = change;
+        }
+    }
+    free(s.bench0);
+    free(s.bench_t);
+    free(s.present);
+
+    if (n_excluded + n_no_growth + n_left_out > 0)
+        host->log(call->ctx, RI_LOG_WARNING,
+                  "shift_share: %zu area-industry-periods left out for a missing value (area or "
+                  "benchmark, base or later period) or a benchmark base of zero; %zu periods "
+                  "without benchmark growth (missing or zero total); %zu area-periods with a "
+                  "missing value left out of the group benchmark",
+                  n_excluded, n_no_growth, n_left_out);
+    return RI_OK;
+}
+
+static const ri_plugin shift_share = {
+    RI_PLUGIN_HEADER,
+    "shift_share", "1.0.0",
+    "Shift-share decomposition of the change since a base period against a benchmark",
+    inputs, RI_COUNT(inputs),
+    params, RI_COUNT(params),
+    outputs, RI_COUNT(outputs),
+    compute
+};
+
+RI_PLUGIN_DEFINE(shift_share)
