@@ -11,17 +11,27 @@
  *   target_gbp_m     = gap_total_gbp_m * target_share
  * The benchmark is the job's benchmark area, or the unweighted mean over the
  * compared group. A negative gap means the area is above the benchmark.
+ *
+ * As an example of a plugin: three static tables tell regind what the job
+ * binds and sets and what comes out (regind checks them when it loads the
+ * module and `regind describe gva_gap` prints them); compute() then fills
+ * whole columns; RI_PLUGIN_DEFINE exports the one entry point. regind-plugin(7)
+ * documents every field.
  */
 #include <regind/plugin.h>
 
 #include <math.h>
 
+/* regind passes inputs, parameter values and outputs in the order of the
+   tables below; these names keep the positions readable. */
 enum { IN_GVA, IN_DENOMINATOR };
 enum { P_DENOMINATOR_KIND, P_GVA_SCALE, P_DENOMINATOR_SCALE, P_BENCHMARK_METHOD,
        P_TARGET_SHARE };
 enum { OUT_PER_HEAD, OUT_INDEX, OUT_GAP_PCT, OUT_GAP_PER_HEAD, OUT_GAP_TOTAL,
        OUT_TARGET };
 
+/* A CHOICE parameter arrives as the chosen text (.s) and its index in this
+   list (.i), so compute() can index a table with it. */
 static const char *const denominator_kinds[] = { "head", "hour", "job", NULL };
 /* Same order as denominator_kinds: the CHOICE index selects the unit. */
 static const char *const per_unit[] = { "GBP per head", "GBP per hour", "GBP per job" };
@@ -34,6 +44,8 @@ static const ri_input_spec inputs[] = {
       "population, hours worked or filled jobs, in units of denominator_scale" },
 };
 
+/* regind checks each value's type and range before compute() runs and passes
+   the default when the job leaves one out, so compute() reads them unchecked. */
 static const ri_param_spec params[] = {
     { "denominator_kind", RI_PARAM_CHOICE, "head", 0, 0, denominator_kinds,
       "what the denominator counts; sets the unit of the per-unit outputs" },
@@ -47,6 +59,8 @@ static const ri_param_spec params[] = {
       "share of the gap to close (0.5 to halve it)" },
 };
 
+/* Every output has a unit; the two per-unit outputs get theirs from
+   denominator_kind through set_unit() when compute() runs. */
 static const ri_output_spec outputs[] = {
     { "gva_per_head", "GBP per unit of denominator", 0, "GVA per head, hour or job" },
     { "index", "index (benchmark = 100)", 0, "GVA per unit relative to the benchmark" },
@@ -85,6 +99,8 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     size_t n_cells = call->n_areas * call->n_periods;
     size_t n_missing = 0, n_nonpositive = 0;
 
+    /* Failing is for an indicator that cannot be computed at all; a cell that
+       cannot is NaN, counted in one warning below. */
     if (!use_group_mean && call->benchmark == RI_NO_AREA)
         return host->error(call->ctx, "gva_gap: no benchmark area; set benchmark = \"CODE\" "
                            "in the indicator or benchmark_method = \"group_mean\"");
@@ -93,6 +109,8 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     host->set_unit(call->ctx, OUT_PER_HEAD, unit);
     host->set_unit(call->ctx, OUT_GAP_PER_HEAD, unit);
 
+    /* Cell c is area c / n_periods in period c % n_periods. Outputs arrive
+       filled with NaN, so a cell skipped here reads "unknown", never 0. */
     for (size_t c = 0; c < n_cells; c++) {
         if (!isfinite(gva[c]) || !isfinite(denominator[c]))
             n_missing++;
@@ -123,6 +141,7 @@ static ri_status compute(const ri_host *host, const ri_call *call)
         }
     }
 
+    /* One line per call, not per cell: the user reads it once per run. */
     if (n_missing > 0 || n_nonpositive > 0)
         host->log(call->ctx, RI_LOG_WARNING,
                   "gva_gap: outputs are NaN in %zu cells: %zu with a zero or negative "
@@ -141,4 +160,5 @@ static const ri_plugin gva_gap = {
     compute
 };
 
+/* Exports ri_plugin_entry(), the only symbol regind looks up in the module. */
 RI_PLUGIN_DEFINE(gva_gap)

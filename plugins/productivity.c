@@ -10,6 +10,10 @@
  *   cagr   = ((level / level cagr_years earlier) ^ (1 / cagr_years) - 1) * 100
  * Only ratios of levels enter the index and growth rates, so a scale common
  * to every area and period (e.g. weekly instead of annual) leaves them unchanged.
+ *
+ * As an example of a plugin it shows optional inputs, an integer parameter,
+ * reading neighbouring periods, and one routine serving two sets of outputs;
+ * gva_gap.c is the simpler one to read first.
  */
 #include <regind/plugin.h>
 
@@ -20,6 +24,7 @@ enum { P_GVA_SCALE, P_HOURS_SCALE, P_CAGR_YEARS };
 enum { OUT_PER_HOUR, OUT_PER_JOB, OUT_INDEX_HOUR, OUT_INDEX_JOB, OUT_GROWTH_HOUR,
        OUT_GROWTH_JOB, OUT_CAGR_HOUR, OUT_CAGR_JOB };
 
+/* An RI_OPTIONAL input the job leaves unbound arrives as a NULL column. */
 static const ri_input_spec inputs[] = {
     { "gva", 0, "gross value added consistent with hours, in units of gva_scale pounds" },
     { "hours", RI_OPTIONAL, "hours worked, over the period of gva once multiplied by hours_scale" },
@@ -95,6 +100,7 @@ static void fill_basis(const ri_call *call, const basis *b, size_t *n_missing,
             size_t c = a * n_periods + p;
             if (benchmark > 0)
                 call->outputs[b->index][c] = level[c] / benchmark * 100;
+            /* An area's periods are adjacent, so c - 1 is its previous period. */
             if (p > 0)
                 call->outputs[b->growth][c] = growth_pct(level[c - 1], level[c], 1);
             if (start < n_periods)
@@ -118,6 +124,8 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     if (gva_for_jobs && !jobs)
         host->log(call->ctx, RI_LOG_WARNING,
                   "productivity: `gva_for_jobs` is bound but `jobs` is not; it is ignored");
+    /* Without a benchmark the levels and growth rates still mean something, so
+       this is information, not a failure. */
     if (call->benchmark == RI_NO_AREA)
         host->log(call->ctx, RI_LOG_INFO, "productivity: no benchmark area; "
                   "index_per_hour and index_per_job are NaN");
@@ -150,4 +158,5 @@ static const ri_plugin productivity = {
     compute
 };
 
+/* Exports ri_plugin_entry(), the only symbol regind looks up in the module. */
 RI_PLUGIN_DEFINE(productivity)

@@ -80,5 +80,6 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv);
 int ri_cmd_run(ri_cli *c, int argc, char **argv);
 int ri_cmd_compare(ri_cli *c, int argc, char **argv);
 int ri_cmd_areas(ri_cli *c, int argc, char **argv);
+int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv);
 
 #endif

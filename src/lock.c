@@ -94,6 +94,9 @@ ri_rc ri_lock_acquire(const char *path, long wait_seconds, ri_lock **out, ri_err
 
     *out = NULL;
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT)
+        return ri_fail(err, RI_RC_DATA, "%s: cannot create the lock file: its directory does not exist; expected an existing directory (create it, or move the lock with run.lock_file)",
+                       path);
     if (fd < 0)
         return ri_fail(err, RI_RC_DATA, "%s: cannot open the lock file: %s; expected a writable directory (run.lock_file moves it)",
                        path, strerror(errno));

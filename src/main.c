@@ -31,6 +31,7 @@ static const char main_help[] =
     "  areas [PATTERN]     list area codes, names, types and parents in the data\n"
     "  list                list the available plugins\n"
     "  describe PLUGIN     show a plugin's inputs, parameters and outputs\n"
+    "  new-plugin NAME [DIR]  write a plugin project to build out of tree\n"
     "\n"
     "Options:\n"
     "  -c, --config FILE       job file (default: $REGIND_CONFIG, then " RI_SYSCONFDIR "/regind/regind.cfg)\n"
@@ -40,7 +41,8 @@ static const char main_help[] =
     "  -h, --help              show this help; COMMAND --help shows the command's\n"
     "  -V, --version           show the version and plugin ABI\n"
     "\n"
-    "Exit status: 0 success, 1 data or computation error, 2 usage or configuration error.\n"
+    "Exit status: 0 success, 1 data or computation error, 2 usage or configuration error,\n"
+    "3 lock held by another run, 4 inputs rejected by policy (run).\n"
     "See regind(1) and regind.cfg(5).\n";
 
 static int print_version(void)
@@ -80,7 +82,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(ri_cli *, int, char **);
     } commands[] = {{"list", ri_cmd_list}, {"describe", ri_cmd_describe}, {"check", ri_cmd_check},
-                    {"run", ri_cmd_run},   {"compare", ri_cmd_compare},   {"areas", ri_cmd_areas}};
+                    {"run", ri_cmd_run},   {"compare", ri_cmd_compare},   {"areas", ri_cmd_areas},
+                    {"new-plugin", ri_cmd_new_plugin}};
     ri_cli c = {NULL, NULL, 0, 1};
     int ch, rc = -1;
 
@@ -115,7 +118,7 @@ int main(int argc, char **argv)
             if (strcmp(commands[i].name, name) == 0)
                 rc = commands[i].fn(&c, argc - optind, argv + optind);
         if (rc < 0)
-            rc = ri_cli_usage("unknown command '%s'; expected compare, run, check, areas, list or describe", name);
+            rc = ri_cli_usage("unknown command '%s'; expected compare, run, check, areas, list, describe or new-plugin", name);
     }
     for (size_t i = 0; i < c.n_plugin_dirs; i++)
         free(c.plugin_dirs[i]);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <stddef.h>
 #include <ltdl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 
 #include "params.h"
 #include "stats.h"
+
+#define RI_PLUGIN_SIZE_V1_0 (offsetof(ri_plugin, compute) + sizeof(ri_compute_fn))
 
 #ifndef RI_PLUGINDIR
 #define RI_PLUGINDIR "/usr/local/lib/regind"
@@ -112,13 +115,13 @@ static int is_identifier(const char *s)
     return 1;
 }
 
-static ri_rc check_unique(const char *kind, const char *name, const char *const *seen, size_t n,
-                          const char *file, ri_error *err)
+static ri_rc check_unique(const char *plugin, const char *kind, const char *name,
+                          const char *const *seen, size_t n, const char *file, ri_error *err)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(seen[i], name) == 0)
-            return ri_fail(err, RI_RC_USAGE, "%s: %s \"%s\" is declared twice; expected unique names",
-                           file, kind, name);
+            return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): %s \"%s\" is declared twice; expected unique names",
+                           plugin, file, kind, name);
     return RI_RC_OK;
 }
 
@@ -158,9 +161,10 @@ ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err)
         return ri_fail(err, RI_RC_USAGE,
                        "%s: plugin built for ABI %u.%u, newer than this regind's %d.%d; expected minor <= %d (upgrade regind)",
                        file, d->abi_major, d->abi_minor, RI_ABI_MAJOR, RI_ABI_MINOR, RI_ABI_MINOR);
-    if (d->struct_size < sizeof(ri_plugin))
+    /* A plugin of an older minor has a shorter descriptor; ABI x.0 ends with compute. */
+    if (d->struct_size < RI_PLUGIN_SIZE_V1_0)
         return ri_fail(err, RI_RC_USAGE, "%s: descriptor size %zu is smaller than ABI %d.0's %zu; expected a descriptor built with RI_PLUGIN_HEADER",
-                       file, d->struct_size, RI_ABI_MAJOR, sizeof(ri_plugin));
+                       file, d->struct_size, RI_ABI_MAJOR, (size_t)RI_PLUGIN_SIZE_V1_0);
     if (!is_identifier(d->name))
         return ri_fail(err, RI_RC_USAGE, "%s: plugin name \"%s\" is not an identifier; expected [a-z][a-z0-9_]*",
                        file, d->name ? d->name : "(null)");
@@ -177,14 +181,15 @@ ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err)
         if (!is_identifier(d->inputs[i].role))
             return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): input %zu has role \"%s\"; expected an identifier",
                            d->name, file, i + 1, d->inputs[i].role ? d->inputs[i].role : "(null)");
-        if ((rc = check_unique("input", d->inputs[i].role, seen, i, file, err)))
+        if ((rc = check_unique(d->name, "input", d->inputs[i].role, seen, i, file, err)))
             return rc;
         seen[i] = d->inputs[i].role;
     }
     for (size_t i = 0; i < d->n_params; i++) {
-        if ((rc = check_param(&d->params[i], file, err)) ||
-            (rc = check_unique("parameter", d->params[i].name, seen, i, file, err)))
+        if ((rc = check_param(&d->params[i], file, err)))
             return ri_error_prefix(err, "plugin %s: ", d->name);
+        if ((rc = check_unique(d->name, "parameter", d->params[i].name, seen, i, file, err)))
+            return rc;
         seen[i] = d->params[i].name;
     }
     for (size_t i = 0; i < d->n_outputs; i++) {
@@ -195,7 +200,7 @@ ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err)
         if (!o->unit || !*o->unit)
             return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): output \"%s\" has no unit; expected a unit such as \"GBP\" or \"%%\"",
                            d->name, file, o->name);
-        if ((rc = check_unique("output", o->name, seen, i, file, err)))
+        if ((rc = check_unique(d->name, "output", o->name, seen, i, file, err)))
             return rc;
         seen[i] = o->name;
     }

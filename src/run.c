@@ -532,8 +532,6 @@ ri_rc ri_run_stage_manifest(ri_staging *s, const char *path,
 {
     staged *m = &s->files[s->n_outputs];
 
-    if (s->has_manifest)
-        return ri_fail(err, RI_RC_DATA, "%s: the manifest is already staged", path);
     if (!(m->final = strdup(path)))
         return oom(err);
     s->n_files = s->n_outputs + 1;

@@ -110,7 +110,7 @@ ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *pl
 /* The staged outputs (final paths, sizes, digests), valid until ri_staging_free. */
 const ri_written *ri_staging_outputs(const ri_staging *s, size_t *n);
 
-/* Write the manifest's temporary file with fn, after the outputs were staged. */
+/* Write the manifest's temporary file with fn, once, after the outputs were staged. */
 ri_rc ri_run_stage_manifest(ri_staging *s, const char *path,
                             ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
                             ri_error *err);

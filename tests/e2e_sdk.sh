@@ -1,0 +1,251 @@
+#!/bin/sh
+# End to end: the plugin SDK as an author meets it. `regind new-plugin` writes a project; it
+# builds against this tree's include/ (REGIND_CFLAGS stands in for `pkg-config --cflags regind`),
+# passes its own tests, loads with -P and computes the expected numbers through `regind run`.
+# Then the errors an author gets for a broken descriptor or job, the ABI rule for older and
+# newer minors, and the worked example of regind-plugin(7) built and run as printed.
+. "$SRCDIR/tests/lib.sh"
+
+# The project's Makefile must not inherit the settings of the make running this test.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+CC=${CC:-cc}
+export CC
+STRICT="-std=c11 -Wall -Wextra -Werror"
+SDK="-I$SRCDIR/include"
+DIR="$WORK/ratio_demo"
+
+# build NAME ARGS...: run make, capturing its output like run does.
+build() {
+    name=$1
+    shift
+    make "$@" >"$WORK/out" 2>"$WORK/err"
+    status=$?
+    expect_status "$name" 0
+}
+
+# exports_only_entry NAME SO: the module exports ri_plugin_entry and nothing else.
+exports_only_entry() {
+    command -v nm >/dev/null 2>&1 || return 0
+    exported=$(nm -D --defined-only "$2" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' | tr '\n' ' ')
+    if [ "$exported" = "ri_plugin_entry " ]; then ok "$1 exports only ri_plugin_entry"; else not_ok "$1 exports: $exported"; fi
+}
+
+# ---------------------------------------------------------------- scaffolding
+run new-plugin ratio_demo "$DIR"
+expect_status "new-plugin" 0
+expect_out "new-plugin names the source it wrote" "$DIR/ratio_demo.c"
+expect_out "new-plugin shows the next step" "make -C $DIR check"
+for f in ratio_demo.c test_ratio_demo.c fake_host.c fake_host.h Makefile ratio_demo.cfg-snippet README; do
+    if [ -s "$DIR/$f" ]; then ok "project has $f"; else not_ok "project lacks $f"; fi
+done
+
+run new-plugin ratio_demo "$DIR"
+expect_status "new-plugin into an existing project" 2
+expect_err "nothing is overwritten" "$DIR/ratio_demo.c already exists"
+
+run new-plugin Ratio_Demo "$WORK/upper"
+expect_status "new-plugin with a name that is not an identifier" 2
+expect_err "name rule" '"Ratio_Demo" is not a plugin name; expected [a-z][a-z0-9_]*'
+if [ -e "$WORK/upper" ]; then not_ok "a refused name created a directory"; else ok "a refused name writes nothing"; fi
+
+run new-plugin fake_host "$WORK/clash"
+expect_status "new-plugin with a name that clashes with the project's files" 2
+expect_err "clash named" "two files called fake_host.c"
+
+run -q new-plugin quiet_demo "$WORK/deep/er/quiet_demo"
+expect_status "new-plugin creates missing parent directories" 0
+if [ -s "$WORK/out" ]; then not_ok "-q new-plugin printed to stdout"; else ok "-q new-plugin is quiet"; fi
+
+# ---------------------------------------------------------------- build, test, load
+build "the project builds warning-free with the SDK only" -C "$DIR" REGIND_CFLAGS="$SDK" CFLAGS="$STRICT"
+exports_only_entry "ratio_demo.so" "$DIR/ratio_demo.so"
+
+# The project's tests, under the sanitizers when this compiler has them.
+printf 'int main(void) { return 0; }\n' > "$WORK/probe.c"
+SAN=
+if "$CC" -fsanitize=address,undefined -o "$WORK/probe" "$WORK/probe.c" >/dev/null 2>&1 && "$WORK/probe"; then
+    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+fi
+build "make check of the project" -C "$DIR" check REGIND_CFLAGS="$SDK" CFLAGS="$STRICT -g $SAN" LDFLAGS="$SAN"
+expect_out "the project's 4 tests ran" "4 test(s) run."
+expect_err "the project's tests pass" "PASSED  ] 4 test(s)."
+
+# A test that cannot fail is no test: turn the ratio upside down and make check must fail.
+cp -R "$DIR" "$WORK/wrong"
+sed 's/numerator\[c\] \* scale \/ denominator\[c\]/denominator[c] * scale \/ numerator[c]/' "$DIR/ratio_demo.c" > "$WORK/wrong/ratio_demo.c"
+make -C "$WORK/wrong" check REGIND_CFLAGS="$SDK" CFLAGS="$STRICT" >"$WORK/out" 2>"$WORK/err"
+status=$?
+if [ "$status" -ne 0 ] && grep -qF "FAILED  ] 3 test(s)" "$WORK/err"; then ok "the project's tests catch a wrong formula"; else not_ok "a wrong formula passed the project's tests"; fi
+
+run -P "$DIR" list
+expect_status "list with -P DIR" 0
+expect_out "list shows the new plugin" "ratio_demo           0.1.0    a ratio of two measures"
+
+run -P "$DIR" describe ratio_demo
+expect_status "describe the new plugin" 0
+expect_out "describe shows both inputs" "denominator          required"
+expect_out "describe shows the scale parameter" "scale                number   default 1, range 1e-12 to 1e+15"
+expect_out "describe shows the output with its unit" "ratio                [numerator per unit of denominator]"
+
+# ---------------------------------------------------------------- run on a tiny dataset
+# Two datasets with different areas: E06000003 has no population data and E06000004 no GVA, so
+# the host passes only E06000001 and E06000002. 2021 has rows but no value in either dataset, so
+# it is not passed either. The plugin therefore sees 2 areas x 2 years.
+cat > "$WORK/gva.csv" <<'CSV'
+area,year,gva
+E06000001,2019,100
+E06000001,2020,110
+E06000001,2021,
+E06000002,2019,30
+E06000002,2020,
+E06000003,2019,5
+CSV
+cat > "$WORK/population.csv" <<'CSV'
+area,year,population
+E06000001,2019,50000
+E06000001,2020,40000
+E06000001,2021,
+E06000002,2019,0
+E06000002,2020,60000
+E06000004,2019,1000
+CSV
+{
+    cat <<'CFG'
+datasets = (
+  { id = "gva"; file = "gva.csv"; area = "area"; period = "year"; measures = { gva_gbp_m = "gva"; }; },
+  { id = "population"; file = "population.csv"; area = "area"; period = "year";
+    measures = { population = "population"; }; }
+);
+indicators = (
+CFG
+    cat "$DIR/ratio_demo.cfg-snippet"
+    cat <<'CFG'
+);
+outputs = ( { file = "ratio.csv"; } );
+CFG
+} > "$WORK/job.cfg"
+
+run -c "$WORK/job.cfg" -P "$DIR" check
+expect_status "the job built around the project's snippet checks" 0
+
+mkdir "$WORK/o"
+run -c "$WORK/job.cfg" -P "$DIR" run --output-dir "$WORK/o"
+expect_status "run with the new plugin" 0
+# The snippet sets scale = 1000000 and unit = "GBP per head".
+expect_value "E06000001 2019: 100e6 / 50,000" "$WORK/o/ratio.csv" E06000001 2019 ratio 2000 1e-9
+expect_value "E06000001 2020: 110e6 / 40,000" "$WORK/o/ratio.csv" E06000001 2020 ratio 2750 1e-9
+# The only NaN cells the plugin sees: E06000002 2019 (population 0) and 2020 (no GVA).
+expect_err "one warning, counting only the cells passed" \
+    "ratio_demo: ratio is NaN in 2 cells: 1 with a missing value, 1 with a denominator of zero or less"
+if grep -q '^E06000001,[^,]*,2019,,ratio_demo,ratio,2000,GBP per head$' "$WORK/o/ratio.csv"; then
+    ok "output row carries the unit set by the job"
+else
+    not_ok "no row 'E06000001,...,2019,,ratio_demo,ratio,2000,GBP per head' in ratio.csv"
+fi
+if grep -q '^E0600000[34],\|,2021,' "$WORK/o/ratio.csv"; then
+    not_ok "areas or periods outside the inputs' data were written"
+else
+    ok "areas and periods outside the inputs' data are not written"
+fi
+
+# ---------------------------------------------------------------- errors an author meets
+# Each broken copy is built like the original and must be refused at load, naming the plugin
+# and the field.
+broken() { # NAME SED-SCRIPT
+    rm -rf "$WORK/$1"
+    cp -R "$DIR" "$WORK/$1"
+    sed "$2" "$DIR/ratio_demo.c" > "$WORK/$1/ratio_demo.c"
+    make -C "$WORK/$1" REGIND_CFLAGS="$SDK" CFLAGS="$STRICT" >/dev/null 2>&1 || not_ok "$1 does not build"
+    run -P "$WORK/$1" describe ratio_demo
+}
+
+broken no_unit 's/{ "ratio", DEFAULT_UNIT, 0,/{ "ratio", "", 0,/'
+expect_status "an output without a unit is refused" 2
+expect_err "message names the plugin and the output" 'plugin ratio_demo ('
+expect_err "message names the field" 'output "ratio" has no unit'
+
+broken bad_default 's/"scale", RI_PARAM_DOUBLE, "1",/"scale", RI_PARAM_DOUBLE, "one",/'
+expect_status "a default of the wrong type is refused" 2
+expect_err "message names the plugin and the parameter" 'plugin ratio_demo: '
+expect_err "message says what the default should be" 'parameter "scale": default "one" is not a number'
+
+broken bad_role 's/{ "denominator", 0,/{ "Denominator", 0,/'
+expect_status "an input role that is not an identifier is refused" 2
+expect_err "message names the plugin and the input" 'plugin ratio_demo ('
+expect_err "message names the role" 'has role "Denominator"; expected an identifier'
+
+cp "$DIR/ratio_demo.so" "$WORK/no_unit/renamed.so"
+run -P "$WORK/no_unit" describe renamed
+expect_status "a module whose file name is not its plugin name is refused" 2
+expect_err "message names both" 'file is named renamed but the plugin calls itself "ratio_demo"'
+
+sed 's/ denominator = "population";//' "$WORK/job.cfg" > "$WORK/unbound.cfg"
+run -c "$WORK/unbound.cfg" -P "$DIR" check
+expect_status "a required input left unbound" 2
+expect_err "message names the plugin and the input" 'plugin ratio_demo needs input "denominator"'
+
+sed 's/scale = 1000000.0;/scale = "million";/' "$WORK/job.cfg" > "$WORK/badtype.cfg"
+run -c "$WORK/badtype.cfg" -P "$DIR" check
+expect_status "a parameter of the wrong type in the job" 2
+expect_err "message names the indicator and the parameter" 'indicator "ratio_demo": parameter "scale" has the wrong type; expected a number'
+
+# ---------------------------------------------------------------- ABI minors
+# regind --version prints the ABI it speaks, e.g. "plugin ABI 1.0".
+run --version
+abi=$(sed -n 's/.*plugin ABI \([0-9]*\.[0-9]*\).*/\1/p' "$WORK/out")
+major=${abi%.*}
+minor=${abi#*.}
+older=$((minor > 0 ? minor - 1 : 0))
+newer=$((minor + 1))
+
+run -P "$TEST_PLUGIN_DIR" describe old_minor
+expect_status "a plugin built for ABI $major.$older loads in regind $abi" 0
+expect_out "describe shows the plugin's own ABI" "ABI: $major.$older"
+
+cat > "$WORK/x.csv" <<'CSV'
+area,year,x
+E06000001,2019,1.5
+E06000002,2019,4
+CSV
+cat > "$WORK/old.cfg" <<'CFG'
+datasets = ( { id = "x"; file = "x.csv"; area = "area"; period = "year"; measures = { x = "x"; }; } );
+indicators = ( { id = "old"; plugin = "old_minor"; inputs = { x = "x"; }; } );
+outputs = ( { file = "old.csv"; } );
+CFG
+run -c "$WORK/old.cfg" -P "$TEST_PLUGIN_DIR" run --output-dir "$WORK/o"
+expect_status "run with the older-minor plugin" 0
+expect_value "older-minor plugin computes: 2 * 1.5" "$WORK/o/old.csv" E06000001 2019 twice 3 0
+expect_value "older-minor plugin computes: 2 * 4" "$WORK/o/old.csv" E06000002 2019 twice 8 0
+
+run -P "$TEST_PLUGIN_DIR" describe newer_minor
+expect_status "a plugin built for ABI $major.$newer is refused by regind $abi" 2
+expect_err "refusal names both versions" "plugin built for ABI $major.$newer, newer than this regind's $abi"
+
+# ---------------------------------------------------------------- regind-plugin(7) example
+# The worked example is built and run exactly as the man page prints it (roff escapes undone).
+MAN="$SRCDIR/man/regind-plugin.7"
+example() { # FILE: the lines between '.\" begin FILE' and '.\" end FILE'
+    sed -n "/^\\.\\\\\" begin $1\$/,/^\\.\\\\\" end $1\$/p" "$MAN" | sed -e '/^\./d' -e 's/\\-/-/g' -e 's/\\e/\\/g'
+}
+mkdir "$WORK/example"
+for f in employment_rate.c employment.csv example.cfg; do
+    example "$f" > "$WORK/example/$f"
+    if [ -s "$WORK/example/$f" ]; then ok "man page has $f"; else not_ok "man page lacks $f"; fi
+done
+if "$CC" $SDK $STRICT -fPIC -fvisibility=hidden -shared -o "$WORK/example/employment_rate.so" \
+    "$WORK/example/employment_rate.c" -lm >"$WORK/out" 2>"$WORK/err"; then
+    ok "the man page's plugin builds warning-free"
+else
+    not_ok "the man page's plugin does not build"
+fi
+exports_only_entry "employment_rate.so" "$WORK/example/employment_rate.so"
+mkdir "$WORK/example/o"
+run -c "$WORK/example/example.cfg" -P "$WORK/example" run --output-dir "$WORK/example/o"
+expect_status "the man page's job runs" 0
+# The numbers the man page shows: 3,000 of 4,000 and 7,800 of 10,000 people employed.
+expect_value "rate of E06000001 in 2019: 3,000 / 4,000" "$WORK/example/o/employment_rate.csv" E06000001 2019 rate 75 1e-9
+expect_value "rate of the benchmark E06000002: 7,800 / 10,000" "$WORK/example/o/employment_rate.csv" E06000002 2019 rate 78 1e-9
+expect_value "gap to the benchmark: 75 - 78" "$WORK/example/o/employment_rate.csv" E06000001 2019 gap_pp -3 1e-9
+expect_err "the man page's warning" "employment_rate: rate is NaN in 1 cells"
+
+finish
