@@ -882,6 +882,14 @@ static const double *job_derive_lookup(void *user, const char *name)
 
     if ((ds && !ds->industry_col) || job_derived(dc->job, name, dc->limit))
         return &placeholder;
+    /* total(x) sums a measure kept by industry over its industries. */
+    if (strncmp(name, "total(", 6) == 0 && name[strlen(name) - 1] == ')') {
+        char inner[128];
+        snprintf(inner, sizeof inner, "%.*s", (int)(strlen(name) - 7), name + 6);
+        ds = provider(dc->job, inner);
+        if (ds && ds->industry_col)
+            return &placeholder;
+    }
     if (!dc->unknown[0])
         snprintf(dc->unknown, sizeof dc->unknown, "%s", name);
     return NULL;
@@ -1109,7 +1117,21 @@ static ri_rc parse_params(loader *ld, const config_setting_t *s, ri_indicator_cf
     return RI_RC_OK;
 }
 
-static ri_rc check_inputs(loader *ld, const config_setting_t *s, const ri_indicator_cfg *ind)
+/* "ID.OUTPUT" names an output of an indicator listed before this one (the engine checks OUTPUT). */
+static int earlier_output(const ri_job *job, size_t index, const char *value)
+{
+    const char *dot = strchr(value, '.');
+    if (!dot || !dot[1])
+        return 0;
+    for (size_t k = 0; k < index; k++)
+        if (strlen(job->indicators[k].id) == (size_t)(dot - value) &&
+            strncmp(job->indicators[k].id, value, (size_t)(dot - value)) == 0)
+            return 1;
+    return 0;
+}
+
+static ri_rc check_inputs(loader *ld, const config_setting_t *s, const ri_indicator_cfg *ind,
+                          size_t index)
 {
     size_t n;
     const char **names = all_measures(ld->job, &n);
@@ -1121,7 +1143,7 @@ static ri_rc check_inputs(loader *ld, const config_setting_t *s, const ri_indica
         for (k = 0; k < n; k++)
             if (strcmp(names[k], ind->inputs[i].value) == 0)
                 break;
-        if (k == n) {
+        if (k == n && !earlier_output(ld->job, index, ind->inputs[i].value)) {
             char hint[512];
             suggestion(hint, sizeof hint, ind->inputs[i].value, names, n);
             free(names);
@@ -1160,7 +1182,7 @@ static ri_rc parse_indicator(loader *ld, const config_setting_t *g, size_t index
     if ((s = config_setting_get_member(g, "inputs"))) {
         TRY(require_group(ld, s, "inputs = { role = \"measure\"; }"));
         TRY(parse_bindings(ld, s, 0, "input", &ind->inputs, &ind->n_inputs));
-        TRY(check_inputs(ld, s, ind));
+        TRY(check_inputs(ld, s, ind, index));
     }
     if ((s = config_setting_get_member(g, "params")))
         TRY(parse_params(ld, s, ind));
