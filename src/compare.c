@@ -299,7 +299,7 @@ static int cmp_cells(const void *x, const void *y)
 static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsigned char *chosen,
                          const ri_compare_opts *o, size_t from, size_t to, ri_error *err)
 {
-    size_t ni = p->n_industries, n = 0, cap = 64;
+    size_t ni = b->sort->n_ind, n = 0, cap = 64;
     cell *cells = malloc(cap * sizeof *cells);
     char num[64];
 
@@ -342,7 +342,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
             format_value(b->cols[c]->v[k], num, sizeof num);
             fprintf(f, " %16s", num);
         }
-        fprintf(f, "  %s\n", p->industries ? p->industries[x->i] : "");
+        fprintf(f, "  %s\n", p->industries && b->sort->ind ? p->industries[b->sort->ind[x->i]] : "");
     }
     fputs("\n  Units:", f);
     for (size_t c = 0; c < b->n_cols; c++)

@@ -161,8 +161,9 @@ typedef struct subset {
     size_t n_periods, *period; /* [n_periods] panel indices */
     const char **labels;
     double *years;
-    size_t n_ind, *ind;   /* industries with some value in an input by industry */
+    size_t n_ind, *ind;   /* panel industries with some value in an input by industry */
     const char **ind_labels;
+    long **rev;           /* [n_inputs][panel industry]: the column's own index, -1 if absent */
     double **inputs;      /* compacted copies */
     size_t benchmark;
 } subset;
@@ -182,6 +183,9 @@ static void subset_free(subset *s, size_t n_inputs)
     free(s->years);
     free(s->ind);
     free(s->ind_labels);
+    for (size_t k = 0; s->rev && k < n_inputs; k++)
+        free(s->rev[k]);
+    free(s->rev);
 }
 
 static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
@@ -227,7 +231,7 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
         int any = 0;
         for (size_t k = 0; k < d->n_inputs && !any; k++) {
             const ri_column *c = pr->columns[k];
-            size_t width = c && c->by_industry ? p->n_industries : 1, stride;
+            size_t width = c && c->by_industry ? c->n_ind : 1, stride;
             if (!c)
                 continue;
             stride = ri_column_stride(p, c);
@@ -247,19 +251,31 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     int any_by_industry = 0;
     s->ind = malloc(pn * sizeof *s->ind);
     s->ind_labels = malloc(pn * sizeof *s->ind_labels);
-    if (!s->ind || !s->ind_labels)
+    s->rev = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *s->rev);
+    if (!s->ind || !s->ind_labels || !s->rev)
         return ri_fail(err, RI_RC_DATA, "out of memory");
-    for (size_t k = 0; k < d->n_inputs; k++)
-        any_by_industry |= pr->columns[k] && pr->columns[k]->by_industry;
+    for (size_t k = 0; k < d->n_inputs; k++) {
+        const ri_column *c = pr->columns[k];
+        if (!c || !c->by_industry)
+            continue;
+        any_by_industry = 1;
+        if (!(s->rev[k] = malloc(pn * sizeof *s->rev[k])))
+            return ri_fail(err, RI_RC_DATA, "out of memory");
+        for (size_t w = 0; w < pn; w++)
+            s->rev[k][w] = -1;
+        for (size_t l = 0; l < c->n_ind; l++)
+            s->rev[k][c->ind[l]] = (long)l;
+    }
     for (size_t w = 0; w < pn; w++) {
         int any = !any_by_industry;
         for (size_t k = 0; k < d->n_inputs && !any; k++) {
             const ri_column *c = pr->columns[k];
-            if (!c || !c->by_industry)
+            long l = s->rev[k] ? s->rev[k][w] : -1;
+            if (l < 0)
                 continue;
             for (size_t i = 0; i < s->n && !any; i++)
                 for (size_t j = 0; j < s->n_periods && !any; j++)
-                    any = !isnan(c->v[(s->area[i] * p->n_periods + s->period[j]) * pn + w]);
+                    any = !isnan(c->v[(s->area[i] * p->n_periods + s->period[j]) * c->n_ind + (size_t)l]);
         }
         if (!any)
             continue;
@@ -288,27 +304,31 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
                 if (!c->by_industry)
                     *dst = c->v[src];
                 else
-                    for (size_t w = 0; w < width; w++)
-                        dst[w] = c->v[src * pn + s->ind[w]];
+                    for (size_t w = 0; w < width; w++) {
+                        long l = s->rev[k][s->ind[w]];
+                        dst[w] = l < 0 ? NAN : c->v[src * c->n_ind + (size_t)l];
+                    }
             }
     }
     return RI_RC_OK;
 }
 
-/* Whether some bound input by industry has a value in this area x period x industry cell. */
-static int industry_has_input(const ri_panel *p, const prepared *pr, size_t cell)
+/* Whether some bound input by industry has a value for this area, period and panel industry. */
+static int industry_has_input(const ri_panel *p, const prepared *pr, const subset *s, size_t area,
+                              size_t period, size_t w)
 {
     const ri_plugin *d = pr->plugin->desc;
     int any_by_industry = 0;
     for (size_t k = 0; k < d->n_inputs; k++) {
         const ri_column *c = pr->columns[k];
+        long l;
         if (!c || !c->by_industry)
             continue;
         any_by_industry = 1;
-        if (!isnan(c->v[cell]))
+        l = s->rev[k][w];
+        if (l >= 0 && !isnan(c->v[(area * p->n_periods + period) * c->n_ind + (size_t)l]))
             return 1;
     }
-    (void)p;
     return !any_by_industry;
 }
 
@@ -334,7 +354,8 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     for (size_t o = 0; o < d->n_outputs; o++) {
         int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;
         size_t stride = sub.n_periods * (by_ind ? sub.n_ind : 1);
-        if (!ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit, by_ind) ||
+        if (!ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit, sub.n_ind,
+                            by_ind ? sub.ind : NULL) ||
             !(outs[o] = malloc((sub.n ? sub.n : 1) * stride * sizeof(double)))) {
             rc = ri_fail(err, RI_RC_DATA, "out of memory");
             goto done;
@@ -376,8 +397,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     res->warnings += ctx.warnings;
     for (size_t o = 0; o < d->n_outputs; o++) {
         ri_result_col *col = &res->cols[first + o];
-        size_t pw = col->by_industry ? p->n_industries : 1, width = col->by_industry ? sub.n_ind : 1;
-        size_t cells = p->n_areas * p->n_periods * pw;
+        size_t width = col->n_ind, cells = p->n_areas * p->n_periods * width;
         if (!(col->applies = calloc(cells ? cells : 1, 1))) {
             rc = ri_fail(err, RI_RC_DATA, "out of memory");
             goto done;
@@ -385,8 +405,9 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         for (size_t i = 0; i < sub.n; i++)
             for (size_t j = 0; j < sub.n_periods; j++)
                 for (size_t w = 0; w < width; w++) {
-                    size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * pw + (col->by_industry ? sub.ind[w] : 0);
-                    col->applies[cell] = !col->by_industry || industry_has_input(p, pr, cell);
+                    size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * width + w;
+                    col->applies[cell] = !col->by_industry ||
+                                         industry_has_input(p, pr, &sub, sub.area[i], sub.period[j], sub.ind[w]);
                     col->v[cell] = outs[o][(i * sub.n_periods + j) * width + w];
                 }
         if (units[o]) {
@@ -419,12 +440,24 @@ static ri_rc publish_outputs(ri_panel *p, const ri_indicator_cfg *ind, const pre
         char name[256];
         const ri_result_col *rc = res->n_cols > first + o ? &res->cols[first + o] : NULL;
         int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;
+        size_t n_ind = rc ? rc->n_ind : p->n_industries, *all = NULL;
+        const size_t *set = rc ? rc->ind : NULL;
         ri_column *c;
         snprintf(name, sizeof name, "%s.%s", ind->id, d->outputs[o].name);
         if (ri_panel_column(p, name))
             return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": its output %s clashes with a measure of that name; expected unique names",
                            loc_file(&ind->loc), ind->loc.line, ind->id, name);
-        if (!(c = ri_panel_add_column(p, name, ind->id, by_ind, 0)))
+        /* Nothing was computed when only checking: the column gets every industry. */
+        if (by_ind && !set) {
+            if (!(all = malloc((n_ind ? n_ind : 1) * sizeof *all)))
+                return ri_fail(err, RI_RC_DATA, "out of memory");
+            for (size_t w = 0; w < n_ind; w++)
+                all[w] = w;
+            set = all;
+        }
+        c = ri_panel_add_column(p, name, ind->id, n_ind, by_ind ? set : NULL, 0);
+        free(all);
+        if (!c)
             return ri_fail(err, RI_RC_DATA, "out of memory");
         size_t stride = ri_column_stride(p, c);
         if (!rc) {

@@ -41,7 +41,7 @@ size_t ri_panel_period(const ri_panel *p, const char *label)
 
 size_t ri_column_stride(const ri_panel *p, const ri_column *c)
 {
-    return p->n_periods * (c->by_industry ? p->n_industries : 1);
+    return p->n_periods * (c->by_industry ? c->n_ind : 1);
 }
 
 size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const char *type)
@@ -94,25 +94,42 @@ size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const 
     return a;
 }
 
-ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, int by_industry,
-                               int additive)
+/* Give c the industry set ind[0..n_ind) (NULL: no industries) and room for its values. */
+static int shape_column(const ri_panel *p, ri_column *c, size_t n_ind, const size_t *ind)
+{
+    size_t cells;
+    free(c->ind);
+    free(c->v);
+    c->ind = NULL;
+    c->by_industry = ind != NULL;
+    c->n_ind = ind ? n_ind : 1;
+    if (ind) {
+        if (!(c->ind = malloc((n_ind ? n_ind : 1) * sizeof *c->ind)))
+            return -1;
+        memcpy(c->ind, ind, n_ind * sizeof *ind);
+    }
+    cells = p->n_areas * ri_column_stride(p, c);
+    c->v = malloc((cells ? cells : 1) * sizeof *c->v);
+    return c->v ? 0 : -1;
+}
+
+ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, size_t n_ind,
+                               const size_t *ind, int additive)
 {
     ri_column *cols = realloc(p->cols, (p->n_cols + 1) * sizeof *cols), *c;
-    size_t cells;
+    int shaped;
     if (!cols)
         return NULL;
     p->cols = cols;
     c = &cols[p->n_cols];
     memset(c, 0, sizeof *c);
-    c->by_industry = by_industry;
     c->additive = additive;
-    cells = p->n_areas * ri_column_stride(p, c);
+    shaped = shape_column(p, c, n_ind, ind);
     c->name = strdup(name);
     c->dataset = strdup(dataset);
-    c->v = malloc((cells ? cells : 1) * sizeof *c->v);
     c->present = calloc(p->n_areas ? p->n_areas : 1, 1);
     p->n_cols++;
-    if (!c->name || !c->dataset || !c->v || !c->present)
+    if (shaped != 0 || !c->name || !c->dataset || !c->present)
         return NULL;
     return c;
 }
@@ -217,17 +234,17 @@ static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_err
 
 /* Index of the panel column for `name`, deciding between datasets that both have it. */
 static ri_rc place_column(ri_panel *p, ri_dataset **ds, const size_t *owner, size_t d,
-                          const char *name, long *slot, ri_error *err)
+                          const char *name, const size_t *ind_map, long *slot, ri_error *err)
 {
+    const ri_dataset *x = ds[d];
     *slot = -1;
     for (size_t c = 0; c < p->n_cols; c++) {
         if (strcmp(p->cols[c].name, name) != 0)
             continue;
         const ri_dataset_cfg *now = ds[d]->cfg, *before = ds[owner[c]]->cfg;
         if (prefers(now, before->id)) {
-            if (!p->cols[c].by_industry != !ds[d]->industries)
-                return ri_fail(err, RI_RC_USAGE, "%s:%d: measure \"%s\" is by industry in one of datasets \"%s\" and \"%s\" only; expected the same shape to prefer one over the other",
-                               now->loc.file ? now->loc.file : "config", now->loc.line, name, before->id, now->id);
+            if (shape_column(p, &p->cols[c], x->n_industries, x->industries ? ind_map : NULL) != 0)
+                return oom(err);
             *slot = (long)c;
             return RI_RC_OK;
         }
@@ -238,26 +255,22 @@ static ri_rc place_column(ri_panel *p, ri_dataset **ds, const size_t *owner, siz
                        now->loc.file ? now->loc.file : "config", now->loc.line, name, before->id,
                        now->id, before->id);
     }
-    if (!ri_panel_add_column(p, name, ds[d]->cfg->id, ds[d]->industries != NULL, 0))
+    if (!ri_panel_add_column(p, name, x->cfg->id, x->n_industries, x->industries ? ind_map : NULL, 0))
         return oom(err);
     *slot = (long)p->n_cols - 1;
     return RI_RC_OK;
 }
 
 static int same_layout(const ri_panel *p, const ri_dataset *x, const size_t *area_map,
-                       const size_t *period_map, const size_t *ind_map)
+                       const size_t *period_map)
 {
-    if (x->n_areas != p->n_areas || x->n_periods != p->n_periods ||
-        (x->industries && x->n_industries != p->n_industries))
+    if (x->n_areas != p->n_areas || x->n_periods != p->n_periods)
         return 0;
     for (size_t a = 0; a < x->n_areas; a++)
         if (area_map[a] != a)
             return 0;
     for (size_t t = 0; t < x->n_periods; t++)
         if (period_map[t] != t)
-            return 0;
-    for (size_t i = 0; x->industries && i < x->n_industries; i++)
-        if (ind_map[i] != i)
             return 0;
     return 1;
 }
@@ -289,9 +302,9 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
         }
         for (size_t m = 0; !rc && m < x->n_measures; m++) {
             long slot;
-            size_t ni = x->industries ? p->n_industries : 1;
+            size_t ni = x->n_industries;
             size_t cells = p->n_areas * p->n_periods * ni;
-            if ((rc = place_column(p, ds, owner, d, x->measure_names[m], &slot, err)) || slot < 0)
+            if ((rc = place_column(p, ds, owner, d, x->measure_names[m], ind_map, &slot, err)) || slot < 0)
                 continue;
             size_t *o = realloc(owner, p->n_cols * sizeof *o);
             if (!o) {
@@ -306,13 +319,12 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
                 rc = oom(err);
                 break;
             }
-            col->by_industry = x->industries != NULL;
             col->additive = x->additive[m];
             memset(col->present, 0, p->n_areas);
             for (size_t a = 0; a < x->n_areas; a++)
                 col->present[area_map[a]] = 1;
             /* A dataset laid out exactly like the panel hands its cube over instead of copying it. */
-            if (same_layout(p, x, area_map, period_map, ind_map)) {
+            if (same_layout(p, x, area_map, period_map)) {
                 free(col->v);
                 col->v = x->values[m];
                 x->values[m] = NULL;
@@ -323,7 +335,7 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
             for (size_t a = 0; a < x->n_areas; a++)
                 for (size_t t = 0; t < x->n_periods; t++)
                     for (size_t i = 0; i < x->n_industries; i++)
-                        col->v[(area_map[a] * p->n_periods + period_map[t]) * ni + ind_map[i]] =
+                        col->v[(area_map[a] * p->n_periods + period_map[t]) * ni + i] =
                             x->values[m][RI_CELL(x, a, t, i)];
         }
         free(area_map);
@@ -395,7 +407,7 @@ typedef struct derive_ctx {
 static const double *industry_total(derive_ctx *ctx, const ri_column *c)
 {
     const ri_panel *p = ctx->p;
-    size_t ni = p->n_industries, cells = p->n_areas * p->n_periods;
+    size_t ni = c->n_ind, cells = p->n_areas * p->n_periods;
     double *sum = malloc((cells ? cells : 1) * sizeof *sum), **grown;
     if (!sum)
         return NULL;
@@ -453,7 +465,7 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
             return ri_fail(err, RI_RC_USAGE, "%s:%d: derived measure \"%s\" has the name of a dataset measure; expected a new name",
                            d->loc.file ? d->loc.file : "config", d->loc.line, d->name);
         derive_ctx ctx = {p, calloc(p->n_cols + 1, 1), NULL, 0};
-        if (!ctx.used || !(c = ri_panel_add_column(p, d->name, "derived", 0, d->additive))) {
+        if (!ctx.used || !(c = ri_panel_add_column(p, d->name, "derived", 1, NULL, d->additive))) {
             derive_ctx_free(&ctx);
             return oom(err);
         }
@@ -551,6 +563,7 @@ void ri_panel_free(ri_panel *p)
         free(p->cols[c].dataset);
         free(p->cols[c].v);
         free(p->cols[c].present);
+        free(p->cols[c].ind);
     }
     free(p->cols);
     for (size_t d = 0; d < p->n_datasets; d++) {

@@ -1,10 +1,12 @@
 /*
  * panel.h — the joined, dense, columnar panel the engine hands to plugins.
  *
- * Owns the area table (code, name, type, parents), the sorted period and
- * industry labels, and one contiguous double column per measure, laid out as
- * in include/regind/plugin.h (area-major; industry innermost for columns by
- * industry). Missing cells are NaN. A panel is built from loaded datasets by
+ * Owns the area table (code, name, type, parents), the sorted period labels,
+ * the union of every dataset's industry labels, and one contiguous double
+ * column per measure, laid out as in include/regind/plugin.h (area-major;
+ * industry innermost for columns by industry). A column by industry keeps
+ * only its own dataset's industries, so unrelated breakdowns (SIC sections,
+ * funding scopes) never multiply each other's size. Missing cells are NaN. A panel is built from loaded datasets by
  * ri_panel_build() (panel.c), which then evaluates the job's derived
  * measures and applies lookups and aggregates (geo.c). Each column records
  * which areas its source data covers, so aggregation never mixes vintages
@@ -21,7 +23,9 @@
 typedef struct ri_column {
     char *name;
     char *dataset;      /* id of the dataset it came from */
-    int by_industry;    /* 1: n_areas*n_periods*n_industries cells; 0: n_areas*n_periods */
+    int by_industry;    /* 1: n_areas * n_periods * n_ind cells; 0: n_areas * n_periods */
+    size_t n_ind;       /* industries of this column (its dataset's own); 1 when not by industry */
+    size_t *ind;        /* [n_ind] indices into the panel's industries; NULL when not by industry */
     int additive;       /* may be summed over areas */
     double *v;
     unsigned char *present; /* [n_areas]: 1 when the area is in the column's source data */
@@ -67,11 +71,15 @@ size_t ri_panel_period(const ri_panel *p, const char *label);
 /* Index of the area with this code, adding it (with NaN cells) when absent; (size_t)-1 when out of memory. */
 size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const char *type);
 
-/* Append a column with no area present; its values are left for the caller to fill. NULL when out of memory. */
-ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, int by_industry,
-                               int additive);
+/*
+ * Append a column with no area present; its values are left for the caller
+ * to fill. ind (copied) lists the column's n_ind industries as panel indices;
+ * NULL for a column without industries. NULL when out of memory.
+ */
+ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *dataset, size_t n_ind,
+                               const size_t *ind, int additive);
 
-/* Cells per area of a column: n_periods, times n_industries when by industry. */
+/* Cells per area of a column: n_periods, times its n_ind when by industry. */
 size_t ri_column_stride(const ri_panel *p, const ri_column *c);
 
 /* Build the panel for a job: load every dataset and lookup, derive, aggregate, join. */

@@ -18,9 +18,9 @@ static char *dup_str(const char *s)
 }
 
 /* 0 when the column would not fit in memory's address space. */
-static int cell_count(const ri_panel *p, int by_industry, size_t *n)
+static int cell_count(const ri_panel *p, size_t f, size_t *n)
 {
-    size_t k = p->n_areas, f = by_industry ? p->n_industries : 1;
+    size_t k = p->n_areas;
 
     if (p->n_periods && k > SIZE_MAX / sizeof(double) / p->n_periods)
         return 0;
@@ -38,6 +38,7 @@ static void free_col(ri_result_col *c)
     free(c->unit);
     free(c->v);
     free(c->applies);
+    free(c->ind);
 }
 
 ri_results *ri_results_new(const ri_panel *panel)
@@ -50,23 +51,28 @@ ri_results *ri_results_new(const ri_panel *panel)
 }
 
 ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *output,
-                              const char *unit, int by_industry)
+                              const char *unit, size_t n_ind, const size_t *ind)
 {
     ri_result_col c = {0}, *grown;
     size_t n, i;
 
-    if (!cell_count(r->panel, by_industry, &n))
+    if (!ind)
+        n_ind = 1;
+    if (!cell_count(r->panel, n_ind, &n))
         return NULL;
     c.indicator = dup_str(indicator);
     c.output = dup_str(output);
     c.unit = dup_str(unit);
-    c.by_industry = by_industry ? 1 : 0;
+    c.by_industry = ind != NULL;
+    c.n_ind = n_ind;
+    if (ind && (c.ind = malloc((n_ind ? n_ind : 1) * sizeof *c.ind)))
+        memcpy(c.ind, ind, n_ind * sizeof *ind);
     /* At least one element: malloc(0) may return NULL, which is not a failure. */
     c.v = malloc((n ? n : 1) * sizeof *c.v);
     grown = realloc(r->cols, (r->n_cols + 1) * sizeof *r->cols);
     if (grown)
         r->cols = grown;
-    if (!c.indicator || !c.output || !c.unit || !c.v || !grown) {
+    if (!c.indicator || !c.output || !c.unit || !c.v || !grown || (ind && !c.ind)) {
         free_col(&c);
         return NULL;
     }
@@ -213,10 +219,10 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
                         return rc;
                     continue;
                 }
-                for (i = 0; i < p->n_industries; i++) {
-                    if (col->applies && !col->applies[cell * p->n_industries + i])
+                for (i = 0; i < col->n_ind; i++) {
+                    if (col->applies && !col->applies[cell * col->n_ind + i])
                         continue;
-                    rc = fn(ctx, col, a, t, i, col->v[cell * p->n_industries + i], err);
+                    rc = fn(ctx, col, a, t, col->ind[i], col->v[cell * col->n_ind + i], err);
                     if (rc != RI_RC_OK)
                         return rc;
                 }

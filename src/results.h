@@ -21,6 +21,8 @@ typedef struct ri_result_col {
     char *output;     /* the plugin's output name */
     char *unit;
     int by_industry;  /* same meaning as ri_column.by_industry */
+    size_t n_ind;     /* industries of the column; 1 when not by industry */
+    size_t *ind;      /* [n_ind] indices into the panel's industries; NULL when not by industry */
     double *v;        /* NaN = missing */
     unsigned char *applies; /* one per cell of v: 0 where the indicator does not apply (area,
                                period or breakdown outside its inputs' data); NULL = everywhere.
@@ -37,11 +39,12 @@ typedef struct ri_results {
 ri_results *ri_results_new(const ri_panel *panel);
 
 /* Append a NaN-filled column; returns it, or NULL when out of memory.
-   Strings are copied. The returned pointer is valid only until the next
+   ind[0..n_ind) lists its industries as panel indices (NULL: a column
+   without industries). Strings and ind are copied. The returned pointer is valid only until the next
    ri_results_add (the array may move); its v stays valid until
    ri_results_free. */
 ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *output,
-                              const char *unit, int by_industry);
+                              const char *unit, size_t n_ind, const size_t *ind);
 
 /* The column for indicator/output, or NULL. */
 const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,

@@ -286,7 +286,7 @@ static int has_period(const ri_panel *p, const char *dataset, size_t t)
 
     for (size_t c = 0; c < p->n_cols; c++) {
         const ri_column *col = &p->cols[c];
-        size_t ni = col->by_industry ? p->n_industries : 1;
+        size_t ni = col->n_ind;
         if (!col->dataset || strcmp(col->dataset, dataset) != 0)
             continue;
         supplies = 1;

@@ -71,6 +71,27 @@ for check in "productivity gva_per_hour 31.8627" "productivity index_per_hour 80
     if near "$got" "$3" 0.0001; then ok "Black Country 2022 $1 $2 = $got"; else not_ok "Black Country 2022 $1 $2 = '$got', expected $3"; fi
 done
 
+# Jobs per pound on the LEP investment figures (conf/investment.cfg). The Midlands LEPs reported
+# GBP 4.1bn of Government investment, GBP 11.1bn of match funding and 75,000 jobs:
+# 75,000 / 4,100 = 18.29 jobs per GBP 1m, 4.1e9 / 75,000 = GBP 54,666.67 per job, 11.1 / 4.1 = 2.707.
+# Stoke-on-Trent and Staffordshire's 2021-22 review: 297 jobs and no public figure, so no ratio.
+run -c "$SRCDIR/conf/investment.cfg" -P "$PLUGIN_DIR" compare --format csv PRG-MIDLANDS-LEPS Stoke
+expect_status "jobs per pound compare" 0
+cp "$WORK/out" "$WORK/jpp.csv"
+# The scope may hold commas inside quotes; the value and unit are always the last two fields.
+jpp() { awk -F, -v a="$1" -v o="$2" -v r="$3" '$1 == a && $(NF-2) == o && index($0, r) { print $(NF-1) }' "$WORK/jpp.csv"; }
+got=$(jpp PRG-MIDLANDS-LEPS jobs_per_million "row 9")
+if near "$got" 18.2927 0.0001; then ok "Midlands jobs per GBP 1m = $got"; else not_ok "Midlands jobs per GBP 1m = '$got'"; fi
+got=$(jpp PRG-MIDLANDS-LEPS cost_per_job_gbp "row 9")
+if near "$got" 54666.67 0.01; then ok "Midlands cost per job = $got"; else not_ok "Midlands cost per job = '$got'"; fi
+got=$(jpp PRG-MIDLANDS-LEPS leverage "row 9")
+if near "$got" 2.7073 0.0001; then ok "Midlands leverage = $got"; else not_ok "Midlands leverage = '$got'"; fi
+got=$(jpp E37000032 jobs "row 47")
+if [ "$got" = 297 ]; then ok "Stoke 2021-22 jobs = 297"; else not_ok "Stoke 2021-22 jobs = '$got'"; fi
+got=$(jpp E37000032 jobs_per_million "row 47")
+if [ -z "$got" ]; then ok "Stoke without public money: no jobs per pound"; else not_ok "Stoke jobs per pound = '$got'"; fi
+expect_out "the kind of each figure stays visible" "public: delivered (Government investment) | jobs: actual"
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare "Atlantis"
 expect_status "unknown area" 2
 expect_err "unknown area message" 'no area matches "Atlantis"'

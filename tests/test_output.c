@@ -99,11 +99,15 @@ static void free_panel(ri_panel *p)
     free(p);
 }
 
+/* The test panels' industries, in panel order: a column by industry that has them all. */
+static const size_t both_industries[] = {0, 1};
+
 /* Add a column and fill it with n values (n must be its cell count). */
 static void add(ri_results *r, const char *indicator, const char *output, const char *unit,
                 int by_industry, const double *v, size_t n)
 {
-    ri_result_col *c = ri_results_add(r, indicator, output, unit, by_industry);
+    ri_result_col *c = ri_results_add(r, indicator, output, unit, 2,
+                                      by_industry ? both_industries : NULL);
 
     assert_non_null(c);
     memcpy(c->v, v, n * sizeof *v);
@@ -170,7 +174,7 @@ static void test_results_add_find(void **state)
     assert_ptr_equal(r->panel, flat);
     assert_int_equal(r->n_cols, 0);
 
-    c = ri_results_add(r, indicator, output, unit, 0);
+    c = ri_results_add(r, indicator, output, unit, 1, NULL);
     assert_non_null(c);
     /* 2 areas x 2 periods, all missing until a plugin writes them. */
     for (i = 0; i < 4; i++)
@@ -184,8 +188,8 @@ static void test_results_add_find(void **state)
     assert_string_equal(r->cols[0].output, "index");
     assert_string_equal(r->cols[0].unit, "GBP");
 
-    assert_non_null(ri_results_add(r, "gap", "rank", "rank", 0));
-    assert_non_null(ri_results_add(r, "prod", "index", "GBP", 0));
+    assert_non_null(ri_results_add(r, "gap", "rank", "rank", 1, NULL));
+    assert_non_null(ri_results_add(r, "prod", "index", "GBP", 1, NULL));
     assert_int_equal(r->n_cols, 3);
     assert_ptr_equal(ri_results_find(r, "gap", "index"), &r->cols[0]);
     assert_ptr_equal(ri_results_find(r, "gap", "rank"), &r->cols[1]);
@@ -194,13 +198,13 @@ static void test_results_add_find(void **state)
     assert_null(ri_results_find(r, "gva", "index"));
 
     /* By industry: 2 areas x 2 periods x 2 industries; ASan checks the size. */
-    c = ri_results_add(ri, "mix", "share", "%", 1);
+    c = ri_results_add(ri, "mix", "share", "%", 2, both_industries);
     assert_non_null(c);
     assert_int_equal(c->by_industry, 1);
     for (i = 0; i < 8; i++)
         assert_true(isnan(c->v[i]));
     /* The same panel without industries gives a column of 4 cells. */
-    c = ri_results_add(ri, "mix", "total", "%", 0);
+    c = ri_results_add(ri, "mix", "total", "%", 1, NULL);
     assert_non_null(c);
     for (i = 0; i < 4; i++)
         assert_true(isnan(c->v[i]));
@@ -581,7 +585,7 @@ static void test_by_industry_without_labels(void **state)
     char *text;
 
     (void)state;
-    assert_non_null(ri_results_add(r, "mix", "share", "%", 1));
+    assert_non_null(ri_results_add(r, "mix", "share", "%", 2, both_industries));
     assert_refuses(ri_write_csv, r, NULL, RI_RC_DATA,
                    "indicator 'mix' output 'share' is by industry, but no dataset of the "
                    "panel has industries; bind its inputs to measures from a dataset with "
