@@ -89,6 +89,19 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (n_ids == 0)
         for (size_t k = 0; k < lj.job->compare.n_indicators; k++)
             ids[n_ids++] = lj.job->compare.indicators[k];
+    /* Indicators that all compare one type of area (group_type) are compared as that type. */
+    for (size_t k = 0; !o.area_type && k < n_ids; k++) {
+        const char *g = NULL;
+        for (size_t j = 0; j < lj.job->n_indicators; j++)
+            if (strcmp(lj.job->indicators[j].id, ids[k]) == 0)
+                g = lj.job->indicators[j].group_type;
+        if (!g)
+            break;
+        if (k + 1 == n_ids)
+            o.area_type = g;
+        else if (k > 0 && strcmp(g, o.area_type ? o.area_type : g) != 0)
+            break;
+    }
     if (!o.area_type)
         o.area_type = lj.job->compare.area_type ? lj.job->compare.area_type : "LEP";
     if (!o.period)

@@ -79,8 +79,8 @@ static void format_value(double v, char *buf, size_t size)
         snprintf(buf, size, "n/a");
         return;
     }
-    /* Whole pounds for large values, one decimal otherwise; tiny values keep three significant digits. */
-    if (v != 0 && fabs(v) < 0.05)
+    /* Whole pounds for large values, one decimal for tens and hundreds, three significant digits below ten. */
+    if (v != 0 && fabs(v) < 10)
         snprintf(raw, sizeof raw, "%.3g", v);
     else
         snprintf(raw, sizeof raw, "%.*f", fabs(v) >= 1000 ? 0 : 1, v);
