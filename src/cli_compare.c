@@ -40,8 +40,8 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (!ids)
         return RI_RC_DATA;
     memset(&o, 0, sizeof o);
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "+i:p:s:f:t:h", opts, NULL)) != -1) {
+    optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
+    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:h", opts, NULL)) != -1) {
         char *end;
         switch (ch) {
         case 'h':
@@ -90,22 +90,26 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         for (size_t k = 0; k < lj.job->compare.n_indicators; k++)
             ids[n_ids++] = lj.job->compare.indicators[k];
     /* Indicators that all compare one type of area (group_type) are compared as that type. */
-    for (size_t k = 0; !o.area_type && k < n_ids; k++) {
-        const char *g = NULL;
-        for (size_t j = 0; j < lj.job->n_indicators; j++)
-            if (strcmp(lj.job->indicators[j].id, ids[k]) == 0)
-                g = lj.job->indicators[j].group_type;
-        if (!g)
-            break;
-        if (k + 1 == n_ids)
-            o.area_type = g;
-        else if (k > 0 && strcmp(g, o.area_type ? o.area_type : g) != 0)
-            break;
+    if (!o.area_type && n_ids) {
+        const char *common = NULL;
+        int same = 1;
+        for (size_t k = 0; k < n_ids && same; k++) {
+            const char *g = NULL;
+            for (size_t j = 0; j < lj.job->n_indicators; j++)
+                if (strcmp(lj.job->indicators[j].id, ids[k]) == 0)
+                    g = lj.job->indicators[j].group_type;
+            same = g && (!common || strcmp(g, common) == 0);
+            common = g;
+        }
+        if (same)
+            o.area_type = common;
     }
     if (!o.area_type)
         o.area_type = lj.job->compare.area_type ? lj.job->compare.area_type : "LEP";
     if (!o.period)
         o.period = lj.job->compare.period;
+    o.indicators = n_ids ? ids : NULL;
+    o.n_indicators = n_ids;
     if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err) || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
         rc = ri_cli_fail(&err);
     else if (fflush(stdout) != 0)
@@ -129,8 +133,8 @@ int ri_cmd_areas(ri_cli *c, int argc, char **argv)
     ri_error err;
     int ch;
 
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+    optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
+    while ((ch = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
         if (ch == 'h') {
             fputs(help, stdout);
             return 0;

@@ -144,7 +144,7 @@ static int parse_run(ri_cli *c, int argc, char **argv, run_opts *o)
 
     memset(o, 0, sizeof *o);
     o->wait = RI_LOCK_NO_WAIT;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+:o:p:nqvh", opts, NULL)) != -1) {
         switch (ch) {

@@ -402,6 +402,11 @@ static ri_rc make_blocks(const ri_job *job, const ri_results *r, const ri_compar
     for (size_t c = 0; c < r->n_cols; c++) {
         const ri_result_col *col = &r->cols[c];
         block *b = NULL;
+        int wanted = !o->indicators;
+        for (size_t k = 0; k < o->n_indicators && !wanted; k++)
+            wanted = strcmp(o->indicators[k], col->indicator) == 0;
+        if (!wanted)
+            continue;
         for (size_t k = 0; k < n; k++)
             if (strcmp(blocks[k].id, col->indicator) == 0 && blocks[k].by_industry == col->by_industry)
                 b = &blocks[k];

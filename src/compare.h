@@ -25,6 +25,8 @@ typedef enum ri_compare_format {
 } ri_compare_format;
 
 typedef struct ri_compare_opts {
+    const char *const *indicators; /* ids to show; NULL = every indicator in the results */
+    size_t n_indicators;
     const char *const *areas;   /* codes or name fragments; none = every area of area_type */
     size_t n_areas;
     const char *area_type;      /* the compared type, e.g. "LEP" */

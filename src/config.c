@@ -4,12 +4,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "derive.h"
 #include "suggest.h"
@@ -1502,53 +1505,269 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
     return parse_compare(ld, root);
 }
 
-/* libconfig would block on a FIFO and fail obscurely on a directory. */
-static ri_rc check_file(loader *ld)
+/* ------------------------------------------------------------ reading the text */
+
+/*
+ * Job files are written by people; one this big is a mistake or an attack,
+ * and libconfig holds the whole parse tree in memory. The limit covers the
+ * job file together with everything it includes.
+ */
+#define RI_JOB_MAX_BYTES ((size_t)16 << 20)
+
+/* libconfig's own limit (MAX_INCLUDE_DEPTH), checked here first so the message can say why. */
+#define RI_INCLUDE_MAX_DEPTH 10
+
+static const char *kind_of(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+enum { SLURP_OK = 0, SLURP_ERRNO = 1, SLURP_SPECIAL = 2, SLURP_TOO_LARGE = 3 };
+
+/*
+ * The whole of a regular file, NUL-terminated, in *out. Opened without
+ * blocking and checked on the open descriptor, so a FIFO swapped in after
+ * a stat() cannot hang the reader. SLURP_ERRNO leaves errno set;
+ * SLURP_SPECIAL sets *mode.
+ */
+static int slurp(const char *path, size_t budget, char **out, size_t *len, mode_t *mode)
 {
     struct stat st;
-    const char *path = ld->job->path;
+    char *buf;
+    size_t got = 0;
+    int fd, e;
 
-    if (stat(path, &st) != 0)
-        return ri_fail(ld->err, RI_RC_USAGE, "%s: cannot read the job file: %s", path,
-                       strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return ri_fail(ld->err, RI_RC_USAGE, "%s: is a directory; expected a job file", path);
-    if (!S_ISREG(st.st_mode))
-        return ri_fail(ld->err, RI_RC_USAGE,
-                       "%s: is not a regular file (a FIFO, socket or device); expected a job file",
-                       path);
+    *out = NULL;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return SLURP_ERRNO;
+    if (fstat(fd, &st) != 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return SLURP_ERRNO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *mode = st.st_mode;
+        close(fd);
+        return SLURP_SPECIAL;
+    }
+    if ((uintmax_t)st.st_size > (uintmax_t)budget) {
+        close(fd);
+        return SLURP_TOO_LARGE;
+    }
+    if (!(buf = malloc((size_t)st.st_size + 1))) {
+        close(fd);
+        errno = ENOMEM;
+        return SLURP_ERRNO;
+    }
+    /* A file that grows while it is read is cut at the size it had. */
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return SLURP_ERRNO;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    return SLURP_OK;
+}
+
+/* libconfig reads C strings: a NUL byte would silently end the job there. */
+static ri_rc refuse_nul(loader *ld, const char *name, const char *text, size_t len)
+{
+    const char *nul = memchr(text, '\0', len);
+    int line = 1;
+
+    if (!nul)
+        return RI_RC_OK;
+    for (const char *p = text; p < nul; p++)
+        line += *p == '\n';
+    return ri_fail(ld->err, RI_RC_USAGE, "%s:%d: NUL byte; expected a text job file", name, line);
+}
+
+static ri_rc scan_includes(loader *ld, const char *text, const char *name, int depth,
+                           size_t *total);
+
+/*
+ * One @include found by scan_includes: refuse what libconfig would block on
+ * (a FIFO), die on (a directory: flex exits the process) or read forever (a
+ * device), then look inside the file for its own includes.
+ */
+static ri_rc check_include(loader *ld, const char *name, int line, const char *inc, size_t inc_len,
+                           int depth, size_t *total)
+{
+    char *file = malloc(inc_len + 1), *path = NULL, *shown = NULL, *text = NULL;
+    mode_t mode = 0;
+    size_t len;
+    ri_rc rc = RI_RC_OK;
+    int got;
+
+    if (!file)
+        return oom(ld);
+    memcpy(file, inc, inc_len);
+    file[inc_len] = '\0';
+    if (memchr(file, '\\', inc_len))
+        rc = ri_fail(ld->err, RI_RC_USAGE,
+                     "%s:%d: @include \"%s\": backslashes are not supported in @include names; expected a plain file name",
+                     name, line, file);
+    else if (file[0] == '/')
+        rc = ri_fail(ld->err, RI_RC_USAGE,
+                     "%s:%d: @include \"%s\": absolute names are not supported; expected a name relative to the job file's directory",
+                     name, line, file);
+    else if (depth > RI_INCLUDE_MAX_DEPTH)
+        rc = ri_fail(ld->err, RI_RC_USAGE,
+                     "%s:%d: @include \"%s\" nests deeper than %d files; expected no file to include itself, directly or through others",
+                     name, line, file, RI_INCLUDE_MAX_DEPTH);
+    if (rc != RI_RC_OK) {
+        free(file);
+        return rc;
+    }
+    /* libconfig opens include_dir "/" name; the loader sets include_dir to the job's directory. */
+    path = malloc(strlen(ld->job->dir) + inc_len + 2);
+    shown = source_path(ld, file);
+    if (!path || !shown) {
+        free(file);
+        free(path);
+        free(shown);
+        return oom(ld);
+    }
+    sprintf(path, "%s/%s", ld->job->dir, file);
+    got = slurp(path, RI_JOB_MAX_BYTES - *total, &text, &len, &mode);
+    if (got == SLURP_TOO_LARGE)
+        rc = ri_fail(ld->err, RI_RC_USAGE,
+                     "%s:%d: @include \"%s\" takes the job past %zu MiB of text; expected a smaller job (does a file include another many times?)",
+                     name, line, file, RI_JOB_MAX_BYTES >> 20);
+    else if (got == SLURP_SPECIAL)
+        rc = ri_fail(ld->err, RI_RC_USAGE,
+                     "%s:%d: @include \"%s\": %s is %s; expected a regular file holding part of the job",
+                     name, line, file, shown, kind_of(mode));
+    /* A name that cannot be opened is left to libconfig, which reports it. */
+    if (got == SLURP_OK) {
+        *total += len;
+        rc = refuse_nul(ld, shown, text, len);
+        if (rc == RI_RC_OK)
+            rc = scan_includes(ld, text, shown, depth, total);
+    }
+    free(text);
+    free(path);
+    free(shown);
+    free(file);
+    return rc;
+}
+
+/*
+ * Every "@include" line of text (libconfig's rule: at the start of a line,
+ * after blanks), checked before libconfig opens anything. Lines inside
+ * comments or strings are checked too, which can only refuse more.
+ */
+static ri_rc scan_includes(loader *ld, const char *text, const char *name, int depth,
+                           size_t *total)
+{
+    const char *p = text;
+    int line = 1;
+
+    while (*p) {
+        const char *q = p, *end;
+
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (strncmp(q, "@include", 8) == 0 && (q[8] == ' ' || q[8] == '\t')) {
+            q += 8;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (*q == '"' && (end = strchr(q + 1, '"'))) {
+                int at = line;
+                TRY(check_include(ld, name, at, q + 1, (size_t)(end - q - 1), depth + 1, total));
+                for (; q < end; q++)
+                    line += *q == '\n';
+            }
+        }
+        if (!(end = strchr(q, '\n')))
+            break;
+        p = end + 1;
+        line++;
+    }
     return RI_RC_OK;
 }
 
-static ri_rc read_config(loader *ld, config_t *cf)
+static ri_rc read_config(loader *ld, config_t *cf, const char *text)
 {
-    const char *text, *hint = "";
+    const char *msg, *hint = "";
     char *file;
 
-    errno = 0;
-    if (config_read_file(cf, ld->job->path))
+    if (config_read_string(cf, text))
         return RI_RC_OK;
-    if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
-        return ri_fail(ld->err, RI_RC_USAGE, "%s: cannot read the job file: %s", ld->job->path,
-                       errno ? strerror(errno) : "I/O error");
-    text = config_error_text(cf) ? config_error_text(cf) : "parse error";
-    if (strstr(text, "include"))
+    msg = config_error_text(cf) ? config_error_text(cf) : "parse error";
+    if (strstr(msg, "include"))
         hint = "; @include names are relative to the job file's directory";
-    else if (strstr(text, "syntax"))
+    else if (strstr(msg, "syntax"))
         hint = "; strings need double quotes and settings end with ';' (see regind.cfg(5))";
     file = source_path(ld, config_error_file(cf));
     ri_fail(ld->err, RI_RC_USAGE, "%s:%d: %s%s", file ? file : ld->job->path,
-            config_error_line(cf), text, hint);
+            config_error_line(cf), msg, hint);
     free(file);
     return RI_RC_USAGE;
+}
+
+/* The one path from job text to a validated job; job->path and job->dir are set. */
+static ri_rc load_text(ri_job *job, const char *text, ri_job **out, ri_error *err)
+{
+    loader ld;
+    config_t cf;
+    size_t total = strlen(text);
+    ri_rc rc;
+
+    ld.job = job;
+    ld.err = err;
+    /* Editors on Windows start UTF-8 files with a byte-order mark, which libconfig rejects. */
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
+    rc = scan_includes(&ld, text, job->path, 0, &total);
+    if (rc == RI_RC_OK) {
+        config_init(&cf);
+        config_set_include_dir(&cf, job->dir);
+        rc = read_config(&ld, &cf, text);
+        if (rc == RI_RC_OK)
+            rc = parse_root(&ld, config_root_setting(&cf));
+        config_destroy(&cf);
+    }
+    if (rc != RI_RC_OK) {
+        ri_job_free(job);
+        return rc;
+    }
+    *out = job;
+    return RI_RC_OK;
 }
 
 ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err)
 {
     loader ld;
-    config_t cf;
-    ri_rc rc;
     ri_job *job;
+    mode_t mode = 0;
+    char *text;
+    size_t len;
+    ri_rc rc;
+    int got;
 
     *out = NULL;
     if (!path || !*path)
@@ -1561,22 +1780,46 @@ ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err)
         ri_job_free(job);
         return ri_fail(err, RI_RC_DATA, "%s: out of memory while reading the job file", path);
     }
-    if ((rc = check_file(&ld)) != RI_RC_OK) {
+    if ((got = slurp(path, RI_JOB_MAX_BYTES, &text, &len, &mode)) != SLURP_OK) {
+        if (got == SLURP_ERRNO)
+            rc = ri_fail(err, RI_RC_USAGE, "%s: cannot read the job file: %s", path, strerror(errno));
+        else if (got == SLURP_TOO_LARGE)
+            rc = ri_fail(err, RI_RC_USAGE, "%s: is larger than %zu MiB; expected a job file", path,
+                         RI_JOB_MAX_BYTES >> 20);
+        else if (S_ISDIR(mode))
+            rc = ri_fail(err, RI_RC_USAGE, "%s: is a directory; expected a job file", path);
+        else
+            rc = ri_fail(err, RI_RC_USAGE, "%s: is not a regular file but %s; expected a job file",
+                         path, kind_of(mode));
         ri_job_free(job);
         return rc;
     }
-    config_init(&cf);
-    config_set_include_dir(&cf, job->dir);
-    rc = read_config(&ld, &cf);
-    if (rc == RI_RC_OK)
-        rc = parse_root(&ld, config_root_setting(&cf));
-    config_destroy(&cf);
-    if (rc != RI_RC_OK) {
+    if ((rc = refuse_nul(&ld, path, text, len)) != RI_RC_OK) {
+        free(text);
         ri_job_free(job);
         return rc;
     }
-    *out = job;
-    return RI_RC_OK;
+    rc = load_text(job, text, out, err);
+    free(text);
+    return rc;
+}
+
+ri_rc ri_job_load_string(const char *text, const char *dir, ri_job **out, ri_error *err)
+{
+    ri_job *job;
+
+    *out = NULL;
+    if (!(job = calloc(1, sizeof *job)) || !(job->path = strdup("(job text)")) ||
+        !(job->dir = strdup(dir && *dir ? dir : "."))) {
+        ri_job_free(job);
+        return ri_fail(err, RI_RC_DATA, "out of memory while reading the job text");
+    }
+    if (strlen(text) > RI_JOB_MAX_BYTES) {
+        ri_job_free(job);
+        return ri_fail(err, RI_RC_USAGE, "job text is larger than %zu MiB; expected a job file",
+                       RI_JOB_MAX_BYTES >> 20);
+    }
+    return load_text(job, text, out, err);
 }
 
 /* ------------------------------------------------------------ freeing */

@@ -177,6 +177,10 @@ typedef struct ri_job {
 } ri_job;
 
 ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err);
+
+/* The same from text in memory, named "(job text)" in messages; dir stands for
+   the job file's directory (relative paths and @include resolve against it). */
+ri_rc ri_job_load_string(const char *text, const char *dir, ri_job **out, ri_error *err);
 void ri_job_free(ri_job *job);
 
 /* Join dir and a relative path (absolute paths are returned as copies). Caller frees. */

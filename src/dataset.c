@@ -10,9 +10,14 @@
 #include "csv.h"
 #include "number.h"
 
-/* Cubes are dense; refuse key combinations that would need far more cells than observations. */
+/*
+ * Cubes are dense; refuse key combinations that would need far more cells
+ * than observations. The floor is a budget of values over all measures
+ * (32 MB of doubles), so a few hundred hostile rows bound to many measures
+ * cannot reserve a gigabyte.
+ */
 #define RI_MAX_SPARSE_FACTOR 64
-#define RI_MIN_CELL_LIMIT (1u << 22)
+#define RI_MIN_VALUE_LIMIT ((size_t)1 << 22)
 
 /* The last key seen in a column: consecutive rows usually repeat it, so most lookups skip the hash. */
 typedef struct key_cache {
@@ -546,11 +551,14 @@ static ri_rc build_cube(reader *r, ri_error *err)
         return ri_fail(err, RI_RC_DATA, "%s: no data rows%s; expected at least one area",
                        ri_csv_name(r->csv), r->cfg->n_filters ? " pass the filter" : "");
     cells = ds->n_areas * ds->n_periods * ds->n_industries;
-    /* A dense cube must not be vastly bigger than the data that fills it. */
-    limit = ds->rows_kept * (r->cfg->layout == RI_LAYOUT_WIDE ? ds->n_periods : 1) * RI_MAX_SPARSE_FACTOR;
-    if (limit < RI_MIN_CELL_LIMIT)
-        limit = RI_MIN_CELL_LIMIT;
-    if (cells / ds->n_areas / ds->n_periods != ds->n_industries || cells > limit)
+    /* A dense cube must not be vastly bigger than the data that fills it:
+     * each kept row gives one value per measure (tidy) or per period (wide). */
+    limit = ds->rows_kept * (r->cfg->layout == RI_LAYOUT_WIDE ? ds->n_periods : 1) *
+            RI_MAX_SPARSE_FACTOR;
+    if (limit < RI_MIN_VALUE_LIMIT / (ds->n_measures ? ds->n_measures : 1))
+        limit = RI_MIN_VALUE_LIMIT / (ds->n_measures ? ds->n_measures : 1);
+    if (ds->n_areas * ds->n_periods / ds->n_areas != ds->n_periods ||
+        cells / ds->n_areas / ds->n_periods != ds->n_industries || cells > limit)
         return ri_fail(err, RI_RC_DATA,
                        "%s: %zu areas x %zu periods x %zu industries is far sparser than the %zu rows read; expected a panel (check the key columns)",
                        ri_csv_name(r->csv), ds->n_areas, ds->n_periods, ds->n_industries, ds->rows_kept);
@@ -610,8 +618,9 @@ static ri_rc init_markers(reader *r, char *const *job_missing, size_t n_job, ri_
     return RI_RC_OK;
 }
 
-ri_rc ri_dataset_load(const ri_dataset_cfg *cfg, char *const *job_missing,
-                      size_t n_job_missing, ri_dataset **out, ri_error *err)
+/* buf NULL: read cfg->path; otherwise buf[0..len) stands for the file's contents. */
+static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *const *job_missing,
+                  size_t n_job_missing, ri_dataset **out, ri_error *err)
 {
     reader r;
     ri_dataset *ds = calloc(1, sizeof *ds);
@@ -638,7 +647,8 @@ ri_rc ri_dataset_load(const ri_dataset_cfg *cfg, char *const *job_missing,
         rc = oom(err);
         goto done;
     }
-    if ((rc = ri_csv_open(cfg->path, &r.csv, err)))
+    rc = buf ? ri_csv_open_mem(cfg->path, buf, len, &r.csv, err) : ri_csv_open(cfg->path, &r.csv, err);
+    if (rc)
         goto done;
     if ((rc = read_header(&r, err)) || (rc = scan_keys(&r, err)) || (rc = build_cube(&r, err)) ||
         (rc = read_values(&r, err)))
@@ -667,6 +677,19 @@ done:
     }
     *out = ds;
     return RI_RC_OK;
+}
+
+ri_rc ri_dataset_load(const ri_dataset_cfg *cfg, char *const *job_missing,
+                      size_t n_job_missing, ri_dataset **out, ri_error *err)
+{
+    return load(cfg, NULL, 0, job_missing, n_job_missing, out, err);
+}
+
+ri_rc ri_dataset_load_mem(const ri_dataset_cfg *cfg, const char *buf, size_t len,
+                          char *const *job_missing, size_t n_job_missing, ri_dataset **out,
+                          ri_error *err)
+{
+    return load(cfg, buf ? buf : "", buf ? len : 0, job_missing, n_job_missing, out, err);
 }
 
 long ri_dataset_measure(const ri_dataset *ds, const char *name)

@@ -44,6 +44,11 @@ typedef struct ri_dataset {
 ri_rc ri_dataset_load(const ri_dataset_cfg *cfg, char *const *job_missing,
                       size_t n_job_missing, ri_dataset **out, ri_error *err);
 
+/* The same from buf[0..len) instead of cfg->path (which still names it in messages). */
+ri_rc ri_dataset_load_mem(const ri_dataset_cfg *cfg, const char *buf, size_t len,
+                          char *const *job_missing, size_t n_job_missing, ri_dataset **out,
+                          ri_error *err);
+
 /* Index of a measure by name, or -1. */
 long ri_dataset_measure(const ri_dataset *ds, const char *name);
 

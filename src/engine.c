@@ -14,14 +14,33 @@ static const char *loc_file(const ri_loc *loc)
     return loc->file ? loc->file : "config";
 }
 
-static int selected(const ri_engine_opts *o, const char *id)
+/*
+ * Which indicators to run: the ones asked for, and every earlier indicator
+ * whose output ("ID.OUTPUT") one of them takes as input, transitively.
+ */
+static unsigned char *selection(const ri_job *job, const ri_engine_opts *o)
 {
-    if (!o->only)
-        return 1;
-    for (size_t i = 0; i < o->n_only; i++)
-        if (strcmp(o->only[i], id) == 0)
-            return 1;
-    return 0;
+    unsigned char *run = calloc(job->n_indicators ? job->n_indicators : 1, 1);
+    if (!run)
+        return NULL;
+    for (size_t k = 0; k < job->n_indicators; k++) {
+        run[k] = !o->only;
+        for (size_t i = 0; o->only && i < o->n_only; i++)
+            run[k] |= strcmp(o->only[i], job->indicators[k].id) == 0;
+    }
+    for (size_t k = job->n_indicators; k-- > 0;) {
+        const ri_indicator_cfg *ind = &job->indicators[k];
+        if (!run[k])
+            continue;
+        for (size_t b = 0; b < ind->n_inputs; b++) {
+            const char *v = ind->inputs[b].value, *dot = strchr(v, '.');
+            for (size_t j = 0; dot && j < k; j++)
+                if (strlen(job->indicators[j].id) == (size_t)(dot - v) &&
+                    strncmp(job->indicators[j].id, v, (size_t)(dot - v)) == 0)
+                    run[j] = 1;
+        }
+    }
+    return run;
 }
 
 static ri_rc unknown_measure(const ri_panel *p, const ri_binding *b, const ri_indicator_cfg *ind,
@@ -492,10 +511,13 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
             break;
         }
     }
+    unsigned char *run = rc ? NULL : selection(job, opts);
+    if (!rc && !run)
+        rc = ri_fail(err, RI_RC_DATA, "out of memory");
     for (size_t k = 0; k < job->n_indicators && !rc; k++) {
         const ri_indicator_cfg *ind = &job->indicators[k];
         prepared pr;
-        if (!selected(opts, ind->id))
+        if (!run[k])
             continue;
         size_t first = res->n_cols;
         rc = prepare(job, panel, host, ind, &pr, err);
@@ -505,6 +527,7 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
             rc = publish_outputs(panel, ind, &pr, res, first, err);
         prepared_free(&pr);
     }
+    free(run);
     if (rc) {
         ri_results_free(res);
         return rc;

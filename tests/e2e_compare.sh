@@ -92,6 +92,34 @@ got=$(jpp E37000032 jobs_per_million "row 47")
 if [ -z "$got" ]; then ok "Stoke without public money: no jobs per pound"; else not_ok "Stoke jobs per pound = '$got'"; fi
 expect_out "the kind of each figure stays visible" "public: delivered (Government investment) | jobs: actual"
 
+# An indicator fed by another's output ("ID.OUTPUT"): compare runs the one it depends on too.
+cat > "$WORK/chain.csv" <<'CSV'
+area,year,gva,pop
+A1,2020,10,1
+A2,2020,20,1
+A3,2020,30,1
+A4,2020,40,1
+CSV
+cat > "$WORK/chain.cfg" <<'CFG'
+datasets = ( { id = "d"; file = "chain.csv"; area = "area"; period = "year";
+               measures = { gva = "gva"; pop = "pop"; }; additive = [ "gva", "pop" ]; } );
+geography = { aggregates = ( { code = "ALL"; name = "All"; type = "Total"; members_type = "Other"; } ); };
+indicators = (
+  { id = "g"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; params = { gva_scale = 1.0; };
+    benchmark = "ALL"; group_type = "Other"; },
+  { id = "dist"; plugin = "distribution"; inputs = { value = "g.gva_per_head"; }; benchmark = "ALL"; group_type = "Other"; }
+);
+CFG
+run -c "$WORK/chain.cfg" -P "$PLUGIN_DIR" compare -i dist --format csv ALL
+expect_status "compare an indicator fed by another's output" 0
+# Per head 10, 20, 30, 40 (GBP 1 per unit): the median of the four is 25 (GSL: halfway between 20 and 30).
+expect_out "median of the group on the benchmark row" "ALL,All,2020,,dist,p50,25,"
+if grep -q ',g,gva_per_head,' "$WORK/out"; then not_ok "only the asked indicator is shown"; else ok "only the asked indicator is shown"; fi
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare "Black Country" --period 2015
+expect_status "options after area names" 0
+expect_out "period 2015 shown" "gap (plugin gva_gap), 2015"
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare "Atlantis"
 expect_status "unknown area" 2
 expect_err "unknown area message" 'no area matches "Atlantis"'
