@@ -37,6 +37,40 @@ static const ri_output_spec outputs[] = {
     {"percentile", "%", 0, "share of the group's other values below the area's (0 = lowest, 100 = highest)"},
 };
 
+static int ascending(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Values of sorted v[0..n) strictly below x. */
+static size_t count_below(const double *v, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Values of sorted v[0..n) at most x. */
+static size_t count_at_most(const double *v, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static ri_status compute(const ri_host *host, const ri_call *call)
 {
     const double *v = call->inputs[0];
@@ -65,18 +99,18 @@ static ri_status compute(const ri_host *host, const ri_call *call)
         }
         if (n == 0)
             continue;
+        /* Sorted once, so each area's rank is two binary searches, not a pass over the group. */
+        qsort(group, n, sizeof *group, ascending);
         for (size_t d = 0; d < 9; d++)
             call->outputs[P10 + d][call->benchmark * np + p] =
                 host->quantile(group, 1, n, (double)(d + 1) / 10.0);
         for (size_t a = 0; a < na; a++) {
             double x = v[a * np + p];
-            size_t above = 0, below = 0;
+            size_t below, above;
             if (!call->in_group[a] || isnan(x))
                 continue;
-            for (size_t k = 0; k < n; k++) {
-                above += group[k] > x;
-                below += group[k] < x;
-            }
+            below = count_below(group, n, x);
+            above = n - count_at_most(group, n, x);
             call->outputs[RANK][a * np + p] = (double)(above + 1);
             call->outputs[PERCENTILE][a * np + p] = n > 1 ? 100.0 * (double)below / (double)(n - 1) : 100.0;
         }

@@ -3,11 +3,31 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* A field already quoted and neutralised, ready to copy. */
+typedef struct text {
+    char *s;
+    size_t n;
+} text;
+
+/*
+ * Every label is escaped once and rows are assembled by copying, because a
+ * large run writes millions of rows and the per-character stdio calls were
+ * most of its time.
+ */
 typedef struct csv_writer {
     FILE *f;
     const ri_panel *panel;
+    text *areas;        /* [n_areas]: "code,name," */
+    text *periods;      /* [n_periods]: "period," */
+    text *industries;   /* [n_industries]: "industry," */
+    const ri_result_col *col;
+    text head, tail;    /* for col: "indicator,output," and ",unit\n" */
+    char buf[1 << 16];
+    size_t used;
+    int failed;
 } csv_writer;
 
 static ri_rc write_failed(ri_error *err)
@@ -16,73 +36,161 @@ static ri_rc write_failed(ri_error *err)
     return ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno ? errno : EIO));
 }
 
-static void put_text(FILE *f, const char *s)
+/* Append the CSV form of s: quoted when needed, with a leading apostrophe for formula starts. */
+static char *escape_into(char *out, const char *s)
 {
     int formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
     int quote = strpbrk(s, ",\"\r\n") != NULL;
 
     if (quote)
-        fputc('"', f);
+        *out++ = '"';
     if (formula)
-        fputc('\'', f);
+        *out++ = '\'';
     for (; *s; s++) {
         if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+            *out++ = '"';
+        *out++ = *s;
     }
     if (quote)
-        fputc('"', f);
+        *out++ = '"';
+    return out;
+}
+
+/* pieces[0..n) escaped and joined, each followed by sep (0 = nothing), then end (0 = nothing). */
+static int make_text(text *t, const char *const *pieces, size_t n, char sep, const char *lead, char end)
+{
+    size_t cap = 4 + (lead ? strlen(lead) : 0);
+    char *p;
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * strlen(pieces[i]) + 4;
+    if (!(t->s = malloc(cap)))
+        return -1;
+    p = t->s;
+    if (lead)
+        for (const char *c = lead; *c; c++)
+            *p++ = *c;
+    for (size_t i = 0; i < n; i++) {
+        p = escape_into(p, pieces[i]);
+        if (sep)
+            *p++ = sep;
+    }
+    if (end)
+        *p++ = end;
+    t->n = (size_t)(p - t->s);
+    return 0;
+}
+
+static void free_texts(text *t, size_t n)
+{
+    for (size_t i = 0; t && i < n; i++)
+        free(t[i].s);
+    free(t);
+}
+
+static void flush_buf(csv_writer *w)
+{
+    if (w->used && fwrite(w->buf, 1, w->used, w->f) != w->used)
+        w->failed = 1;
+    w->used = 0;
+}
+
+static void put(csv_writer *w, const char *s, size_t n)
+{
+    if (w->used + n > sizeof w->buf) {
+        flush_buf(w);
+        if (n > sizeof w->buf) {
+            if (fwrite(s, 1, n, w->f) != n)
+                w->failed = 1;
+            return;
+        }
+    }
+    memcpy(w->buf + w->used, s, n);
+    w->used += n;
 }
 
 static ri_rc put_row(void *ctx, const ri_result_col *col, size_t area, size_t period,
                      size_t industry, double v, ri_error *err)
 {
     csv_writer *w = ctx;
-    const ri_panel *p = w->panel;
 
-    put_text(w->f, p->area_codes[area]);
-    fputc(',', w->f);
-    put_text(w->f, p->area_names[area]);
-    fputc(',', w->f);
-    put_text(w->f, p->periods[period]);
-    fputc(',', w->f);
+    if (col != w->col) {
+        const char *head[2] = {col->indicator, col->output};
+        free(w->head.s);
+        free(w->tail.s);
+        w->head.s = w->tail.s = NULL;
+        w->col = col;
+        if (make_text(&w->head, head, 2, ',', NULL, 0) != 0 ||
+            make_text(&w->tail, (const char *const *)&col->unit, 1, 0, ",", '\n') != 0)
+            return ri_fail(err, RI_RC_DATA, "out of memory");
+    }
+    put(w, w->areas[area].s, w->areas[area].n);
+    put(w, w->periods[period].s, w->periods[period].n);
     if (industry != RI_NO_INDUSTRY)
-        put_text(w->f, p->industries[industry]);
-    fputc(',', w->f);
-    put_text(w->f, col->indicator);
-    fputc(',', w->f);
-    put_text(w->f, col->output);
-    fputc(',', w->f);
+        put(w, w->industries[industry].s, w->industries[industry].n);
+    else
+        put(w, ",", 1);
+    put(w, w->head.s, w->head.n);
     if (!isnan(v)) {
         char num[RI_NUMBER_TEXT_MAX];
-
         ri_format_number(v, num);
-        fputs(num, w->f);
+        put(w, num, strlen(num));
     }
-    fputc(',', w->f);
-    put_text(w->f, col->unit);
-    fputc('\n', w->f);
-    return ferror(w->f) ? write_failed(err) : RI_RC_OK;
+    put(w, w->tail.s, w->tail.n);
+    return w->failed ? write_failed(err) : RI_RC_OK;
+}
+
+/* The escaped labels of the panel, made once per file. */
+static int make_labels(csv_writer *w)
+{
+    const ri_panel *p = w->panel;
+    size_t ni = p->industries ? p->n_industries : 0;
+    w->areas = calloc(p->n_areas ? p->n_areas : 1, sizeof *w->areas);
+    w->periods = calloc(p->n_periods ? p->n_periods : 1, sizeof *w->periods);
+    w->industries = calloc(ni ? ni : 1, sizeof *w->industries);
+    if (!w->areas || !w->periods || !w->industries)
+        return -1;
+    for (size_t a = 0; a < p->n_areas; a++) {
+        const char *pair[2] = {p->area_codes[a], p->area_names[a]};
+        if (make_text(&w->areas[a], pair, 2, ',', NULL, 0) != 0)
+            return -1;
+    }
+    for (size_t t = 0; t < p->n_periods; t++)
+        if (make_text(&w->periods[t], (const char *const *)&p->periods[t], 1, ',', NULL, 0) != 0)
+            return -1;
+    for (size_t i = 0; i < ni; i++)
+        if (make_text(&w->industries[i], (const char *const *)&p->industries[i], 1, ',', NULL, 0) != 0)
+            return -1;
+    return 0;
 }
 
 ri_rc ri_write_csv(FILE *f, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
-    csv_writer w;
+    static const char header[] = "area_code,area_name,period,industry,indicator,output,value,unit\n";
+    csv_writer *w;
     ri_rc rc = ri_results_check(r, sel, err);
 
     if (rc != RI_RC_OK)
         return rc;
-    w.f = f;
-    w.panel = r->panel;
+    if (!(w = calloc(1, sizeof *w)))
+        return ri_fail(err, RI_RC_DATA, "out of memory");
+    w->f = f;
+    w->panel = r->panel;
     errno = 0;
-    fputs("area_code,area_name,period,industry,indicator,output,value,unit\n", f);
-    if (ferror(f))
-        return write_failed(err);
-    rc = ri_results_each(r, sel, put_row, &w, err);
-    if (rc != RI_RC_OK)
-        return rc;
-    /* A full disk often shows only when the last buffer is flushed. */
-    if (fflush(f) != 0 || ferror(f))
-        return write_failed(err);
-    return RI_RC_OK;
+    if (make_labels(w) != 0) {
+        rc = ri_fail(err, RI_RC_DATA, "out of memory");
+    } else {
+        put(w, header, sizeof header - 1);
+        rc = ri_results_each(r, sel, put_row, w, err);
+        flush_buf(w);
+        /* A full disk often shows only when the last buffer is flushed. */
+        if (rc == RI_RC_OK && (w->failed || fflush(f) != 0 || ferror(f)))
+            rc = write_failed(err);
+    }
+    free_texts(w->areas, r->panel->n_areas);
+    free_texts(w->periods, r->panel->n_periods);
+    free_texts(w->industries, r->panel->industries ? r->panel->n_industries : 0);
+    free(w->head.s);
+    free(w->tail.s);
+    free(w);
+    return rc;
 }

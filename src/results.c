@@ -231,16 +231,3 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
     }
     return RI_RC_OK;
 }
-
-void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX])
-{
-    int prec;
-
-    for (prec = 15; prec < 17; prec++) {
-        snprintf(buf, RI_NUMBER_TEXT_MAX, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-    /* 17 significant digits identify every double. */
-    snprintf(buf, RI_NUMBER_TEXT_MAX, "%.17g", v);
-}

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "numfmt.h"
 #include "panel.h"
 
 typedef struct ri_result_col {
@@ -82,13 +83,6 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
 ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
                       void *ctx, ri_error *err);
 
-/* Enough for any double in %.17g form, with its terminator. */
-#define RI_NUMBER_TEXT_MAX 32
 
-/* Write finite v as the shortest of %.15g, %.16g and %.17g that strtod
-   reads back as exactly v, so 18585.6 stays "18585.6" while 0.1 + 0.2 keeps
-   the digits that tell it apart. Uses the current LC_NUMERIC, which regind
-   leaves as "C" so the text is valid CSV and JSON. */
-void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX]);
 
 #endif
