@@ -183,14 +183,18 @@ typedef struct subset {
     size_t n_ind, *ind;   /* panel industries with some value in an input by industry */
     const char **ind_labels;
     long **rev;           /* [n_inputs][panel industry]: the column's own index, -1 if absent */
-    double **inputs;      /* compacted copies */
+    double **inputs;      /* compacted copies, or the column itself when borrowed */
+    unsigned char *borrowed; /* [n_inputs] 1: inputs[k] is the panel's own column */
+    int whole;            /* every area and period of the panel: no copy needed */
     size_t benchmark;
 } subset;
 
 static void subset_free(subset *s, size_t n_inputs)
 {
     for (size_t k = 0; s->inputs && k < n_inputs; k++)
-        free(s->inputs[k]);
+        if (!s->borrowed || !s->borrowed[k])
+            free(s->inputs[k]);
+    free(s->borrowed);
     free(s->inputs);
     free(s->area);
     free(s->codes);
@@ -307,12 +311,24 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
         s->ind[0] = 0;
         s->ind_labels[0] = p->industries ? p->industries[0] : NULL;
     }
+    /* Areas and periods are chosen in panel order, so all of them means the panel's own layout. */
+    s->whole = s->n == p->n_areas && s->n_periods == p->n_periods;
+    if (!(s->borrowed = calloc(d->n_inputs ? d->n_inputs : 1, 1)))
+        return ri_fail(err, RI_RC_DATA, "out of memory");
     for (size_t k = 0; k < d->n_inputs; k++) {
         const ri_column *c = pr->columns[k];
         size_t width, cells;
+        int same = s->whole;
         if (!c)
             continue;
         width = c->by_industry ? s->n_ind : 1;
+        for (size_t w = 0; same && c->by_industry && w < width; w++)
+            same = c->n_ind == width && s->rev[k][s->ind[w]] == (long)w;
+        if (same) {
+            s->inputs[k] = c->v;
+            s->borrowed[k] = 1;
+            continue;
+        }
         cells = s->n * s->n_periods * width;
         if (!(s->inputs[k] = malloc((cells ? cells : 1) * sizeof(double))))
             return ri_fail(err, RI_RC_DATA, "out of memory");
@@ -373,9 +389,18 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     for (size_t o = 0; o < d->n_outputs; o++) {
         int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;
         size_t stride = sub.n_periods * (by_ind ? sub.n_ind : 1);
-        if (!ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit, sub.n_ind,
-                            by_ind ? sub.ind : NULL) ||
-            !(outs[o] = malloc((sub.n ? sub.n : 1) * stride * sizeof(double)))) {
+        ri_result_col *col = ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit,
+                                            sub.n_ind, by_ind ? sub.ind : NULL);
+        if (!col) {
+            rc = ri_fail(err, RI_RC_DATA, "out of memory");
+            goto done;
+        }
+        /* With the whole panel, the plugin writes straight into the (NaN-filled) result. */
+        if (sub.whole) {
+            outs[o] = col->v;
+            continue;
+        }
+        if (!(outs[o] = malloc((sub.n ? sub.n : 1) * stride * sizeof(double)))) {
             rc = ri_fail(err, RI_RC_DATA, "out of memory");
             goto done;
         }
@@ -427,7 +452,8 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
                     size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * width + w;
                     col->applies[cell] = !col->by_industry ||
                                          industry_has_input(p, pr, &sub, sub.area[i], sub.period[j], sub.ind[w]);
-                    col->v[cell] = outs[o][(i * sub.n_periods + j) * width + w];
+                    if (!sub.whole)
+                        col->v[cell] = outs[o][(i * sub.n_periods + j) * width + w];
                 }
         if (units[o]) {
             free(col->unit);
@@ -438,7 +464,8 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
 done:
     for (size_t o = 0; o < d->n_outputs; o++) {
         free(units[o]);
-        free(outs[o]);
+        if (!sub.whole)
+            free(outs[o]);
     }
     free(units);
     free(outs);
@@ -492,6 +519,19 @@ static ri_rc publish_outputs(ri_panel *p, const ri_indicator_cfg *ind, const pre
     return RI_RC_OK;
 }
 
+/* Whether an indicator after k takes one of k's outputs as input (copies cost memory on big panels). */
+static int used_later(const ri_job *job, size_t k)
+{
+    size_t len = strlen(job->indicators[k].id);
+    for (size_t j = k + 1; j < job->n_indicators; j++)
+        for (size_t b = 0; b < job->indicators[j].n_inputs; b++) {
+            const char *v = job->indicators[j].inputs[b].value;
+            if (strncmp(v, job->indicators[k].id, len) == 0 && v[len] == '.')
+                return 1;
+        }
+    return 0;
+}
+
 ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
                     const ri_engine_opts *opts, ri_results **out, ri_error *err)
 {
@@ -523,7 +563,7 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
         rc = prepare(job, panel, host, ind, &pr, err);
         if (!rc && !opts->check_only)
             rc = compute(panel, ind, &pr, opts, res, err);
-        if (!rc)
+        if (!rc && used_later(job, k))
             rc = publish_outputs(panel, ind, &pr, res, first, err);
         prepared_free(&pr);
     }
