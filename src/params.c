@@ -1,6 +1,8 @@
 /* params.c — checking configured plugin parameters against the plugin's schema (see params.h). */
 #include "params.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@ static ri_rc check_choice(const ri_param_spec *s, const char *text, ri_value *v,
         size_t used = strlen(list);
         if (strcmp(s->choices[i], text) == 0) {
             v->s = s->choices[i];
-            v->i = (long long)i;
+            v->i = (long)i;
             return RI_RC_OK;
         }
         snprintf(list + used, sizeof list - used, "%s\"%s\"", i ? ", " : "", s->choices[i]);
@@ -57,8 +59,9 @@ ri_rc ri_param_default(const ri_param_spec *s, ri_value *v, ri_error *err)
             break;
         return check_range(s, v->d, err);
     case RI_PARAM_INT:
-        v->i = strtoll(t, &end, 10);
-        if (end == t || *end)
+        errno = 0;
+        v->i = strtol(t, &end, 10);
+        if (end == t || *end || errno == ERANGE)
             break;
         v->d = (double)v->i;
         return check_range(s, v->d, err);
@@ -89,7 +92,9 @@ static ri_rc bind_one(const ri_param_spec *s, const ri_raw_param *raw, ri_value 
     case RI_PARAM_INT:
         if (raw->type != RI_RAW_INT)
             break;
-        v->i = raw->i;
+        if (raw->i < LONG_MIN || raw->i > LONG_MAX)
+            return ri_fail(err, RI_RC_USAGE, "parameter \"%s\" = %lld does not fit a long integer", s->name, raw->i);
+        v->i = (long)raw->i;
         v->d = (double)raw->i;
         return check_range(s, v->d, err);
     case RI_PARAM_BOOL:

@@ -320,7 +320,7 @@ void fake_set_param(fake_call *fc, const char *name, const char *text)
         if (spec->min <= spec->max && (d < spec->min || d > spec->max))
             fail_msg("fake host: `%s` = %s is outside [%g, %g]", name, text, spec->min, spec->max);
         v.d = d;
-        v.i = (long long)d;
+        v.i = (long)d;
         break;
     case RI_PARAM_BOOL:
         if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)

@@ -54,6 +54,10 @@ extern "C" {
 #define RI_ABI_MAJOR 1
 #define RI_ABI_MINOR 0
 
+/* The same versions under the package's name, for build scripts that test them. */
+#define REGIND_ABI_MAJOR RI_ABI_MAJOR
+#define REGIND_ABI_MINOR RI_ABI_MINOR
+
 /* Name of the one symbol every plugin exports. */
 #define RI_PLUGIN_ENTRY_SYMBOL "ri_plugin_entry"
 
@@ -110,10 +114,11 @@ typedef struct ri_output_spec {
     const char *help;
 } ri_output_spec;
 
-/* A validated parameter value. */
+/* A validated parameter value. `long` keeps the header C89-clean; INT
+   parameters are range-checked by the host to fit it. */
 typedef struct ri_value {
     double d;
-    long long i;
+    long i;
     const char *s;
 } ri_value;
 
