@@ -11,6 +11,8 @@
 
 #include <regind/plugin.h>
 
+#include "output_json.h"
+
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
@@ -339,31 +341,11 @@ void ri_manifest_outputs_digest(const ri_written *w, size_t n, char hex[RI_SHA25
 
 /* ------------------------------------------------------------ writing */
 
-static void put_string(FILE *f, const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (; *u; u++) {
-        if (*u == '"' || *u == '\\')
-            fprintf(f, "\\%c", *u);
-        else if (*u < 0x20)
-            fprintf(f, "\\u%04x", *u);
-        else
-            fputc(*u, f);
-    }
-    fputc('"', f);
-}
-
 /* "key": "value" members of one JSON object line. */
 static void put_member(FILE *f, const char *key, const char *value, int first)
 {
     fprintf(f, "%s\"%s\": ", first ? "" : ", ", key);
-    put_string(f, value);
+    ri_json_put_string(f, value);
 }
 
 static void put_count(FILE *f, const char *key, unsigned long long v)

@@ -17,10 +17,14 @@ static ri_rc write_failed(ri_error *err)
     return ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno ? errno : EIO));
 }
 
-static void put_string(FILE *f, const char *s)
+void ri_json_put_string(FILE *f, const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
 
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
     fputc('"', f);
     for (; *u; u++) {
         if (*u == '"' || *u == '\\')
@@ -37,7 +41,7 @@ static void put_member(FILE *f, const char *key, const char *value)
 {
     fprintf(f, "\"%s\":", key);
     if (value)
-        put_string(f, value);
+        ri_json_put_string(f, value);
     else
         fputs("null", f);
 }

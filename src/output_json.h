@@ -32,4 +32,7 @@
    file name with ri_error_prefix()). */
 ri_rc ri_write_json(FILE *f, const ri_results *r, const ri_selection *sel, ri_error *err);
 
+/* s as a JSON string literal (quotes, backslashes and control characters escaped), or null when s is NULL. */
+void ri_json_put_string(FILE *f, const char *s);
+
 #endif
