@@ -141,8 +141,10 @@ ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host
 {
     ri_rc rc = ri_host_new(c->plugin_dirs, c->n_plugin_dirs, job ? job->plugin_path : NULL,
                            job ? job->n_plugin_path : 0, host, err);
-    if (!rc)
+    if (!rc) {
         ri_host_set_log(*host, ri_cli_log, (void *)c);
+        ri_host_allow_insecure(*host, c->insecure_plugins);
+    }
     return rc;
 }
 

@@ -27,6 +27,7 @@ typedef struct ri_cli {
     char **plugin_dirs;
     size_t n_plugin_dirs;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+    int insecure_plugins; /* --insecure-plugins: load plugins others could have changed (unsafe) */
 } ri_cli;
 
 /* Everything a command may need, loaded in order; free with ri_cli_loaded_free. */

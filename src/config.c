@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1102,6 +1104,11 @@ static ri_rc parse_params(loader *ld, const config_setting_t *s, ri_indicator_cf
         case CONFIG_TYPE_FLOAT:
             p->type = RI_RAW_FLOAT;
             p->d = config_setting_get_float(e);
+            /* libconfig turns a literal beyond the double range (1e400) into infinity. */
+            if (!isfinite(p->d))
+                return fail_at(ld, e,
+                               "parameter \"%s\" is beyond the range of a float; expected a finite number (at most about 1.8e308)",
+                               p->name);
             break;
         case CONFIG_TYPE_BOOL:
             p->type = RI_RAW_BOOL;
@@ -1608,6 +1615,82 @@ static ri_rc refuse_nul(loader *ld, const char *name, const char *text, size_t l
 static ri_rc scan_includes(loader *ld, const char *text, const char *name, int depth,
                            size_t *total);
 
+static int name_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '*' || c == '.';
+}
+
+/*
+ * libconfig 1.5 wraps integer literals without a word: one without the L
+ * suffix is kept in 32 bits (skip_rows = 4294967296 reads as 0) and one
+ * beyond 64 bits becomes -1. Integer literals are found with libconfig's
+ * lexical rules (comments, strings and setting names skipped) and checked
+ * here; floats that overflow are checked after parsing.
+ */
+static ri_rc check_integers(loader *ld, const char *text, const char *name)
+{
+    const char *p = text;
+    int line = 1;
+
+    while (*p) {
+        const char *start = p;
+        unsigned long long u = 0;
+        long long v = 0;
+        char *end;
+        int hex, wide, range;
+
+        if (*p == '\n') {
+            line++;
+            p++;
+        } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+                line += *p == '\n';
+            p += *p ? 2 : 0;
+        } else if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                line += *p == '\n';
+            }
+            p += *p ? 1 : 0;
+        } else if (name_char(*p) && !(*p >= '0' && *p <= '9') && *p != '-') {
+            while (name_char(*p))
+                p++;
+        } else if ((*p >= '0' && *p <= '9') || ((*p == '-' || *p == '+') && p[1] >= '0' && p[1] <= '9')) {
+            hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+            errno = 0;
+            if (hex)
+                u = strtoull(p, &end, 16);
+            else
+                v = strtoll(p, &end, 10);
+            range = errno == ERANGE;
+            wide = *end == 'L';
+            p = end;
+            while (name_char(*p))
+                p++;
+            /* A float (1.5, 1e400) goes on with '.', 'e' or 'E'. */
+            if (*end == '.' || (!hex && (*end == 'e' || *end == 'E')))
+                continue;
+            if (range)
+                return ri_fail(ld->err, RI_RC_USAGE,
+                               "%s:%d: integer %.*s is beyond 64 bits; expected at most %s",
+                               name, line, (int)(end - start > 40 ? 40 : end - start), start,
+                               hex ? "0xFFFFFFFFFFFFFFFFL" : "9223372036854775807L in size");
+            if (!wide && (hex ? u > 0xFFFFFFFFull : (v < INT_MIN || v > INT_MAX)))
+                return ri_fail(ld->err, RI_RC_USAGE,
+                               "%s:%d: integer %.*s does not fit in 32 bits, and libconfig would silently wrap it; expected a smaller number, or %.*sL for a 64-bit integer",
+                               name, line, (int)(end - start), start, (int)(end - start), start);
+        } else {
+            p++;
+        }
+    }
+    return RI_RC_OK;
+}
+
 /*
  * One @include found by scan_includes: refuse what libconfig would block on
  * (a FIFO), die on (a directory: flex exits the process) or read forever (a
@@ -1678,7 +1761,8 @@ static ri_rc check_include(loader *ld, const char *name, int line, const char *i
 /*
  * Every "@include" line of text (libconfig's rule: at the start of a line,
  * after blanks), checked before libconfig opens anything. Lines inside
- * comments or strings are checked too, which can only refuse more.
+ * comments or strings are checked too, which can only refuse more. The
+ * text's integer literals are checked on the way.
  */
 static ri_rc scan_includes(loader *ld, const char *text, const char *name, int depth,
                            size_t *total)
@@ -1686,6 +1770,7 @@ static ri_rc scan_includes(loader *ld, const char *text, const char *name, int d
     const char *p = text;
     int line = 1;
 
+    TRY(check_integers(ld, text, name));
     while (*p) {
         const char *q = p, *end;
 
@@ -1695,7 +1780,12 @@ static ri_rc scan_includes(loader *ld, const char *text, const char *name, int d
             q += 8;
             while (*q == ' ' || *q == '\t')
                 q++;
-            if (*q == '"' && (end = strchr(q + 1, '"'))) {
+            if (*q == '"' && !(end = strchr(q + 1, '"')))
+                /* libconfig would read to the end and echo stray bytes to stdout. */
+                return ri_fail(ld->err, RI_RC_USAGE,
+                               "%s:%d: @include name has no closing '\"'; expected @include \"file\"",
+                               name, line);
+            if (*q == '"') {
                 int at = line;
                 TRY(check_include(ld, name, at, q + 1, (size_t)(end - q - 1), depth + 1, total));
                 for (; q < end; q++)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "strtab.h"
 
 static ri_rc oom(ri_error *err)
 {
@@ -78,10 +79,12 @@ static long column_of(const ri_csv_record *hdr, const char *name)
     return -1;
 }
 
-static int lookup_push(ri_lookup *lk, size_t *cap, char *child, char *parent, char *name)
+static int lookup_push(ri_lookup *lk, size_t *cap, char *child, char *parent, char *name,
+                       unsigned long line)
 {
     if (lk->n == *cap) {
         size_t c = *cap ? *cap * 2 : 256;
+        unsigned long *l;
         char **a = realloc(lk->child, c * sizeof *a);
         if (!a)
             return -1;
@@ -92,18 +95,42 @@ static int lookup_push(ri_lookup *lk, size_t *cap, char *child, char *parent, ch
         if (!(a = realloc(lk->parent_name, c * sizeof *a)))
             return -1;
         lk->parent_name = a;
+        if (!(l = realloc(lk->line, c * sizeof *l)))
+            return -1;
+        lk->line = l;
         *cap = c;
     }
     lk->child[lk->n] = child;
     lk->parent[lk->n] = parent;
     lk->parent_name[lk->n] = name;
+    lk->line[lk->n] = line;
     lk->n++;
+    return 0;
+}
+
+/* Whether child -> parent was seen before; pairs holds "child\0parent" keys, hashed. */
+static int pair_seen(ri_strtab *pairs, const char *child, const char *parent, int *seen)
+{
+    size_t lc = strlen(child), lp = strlen(parent), before = ri_strtab_count(pairs);
+    char *key = malloc(lc + lp + 1);
+
+    if (!key)
+        return -1;
+    memcpy(key, child, lc + 1);
+    memcpy(key + lc + 1, parent, lp);
+    if (ri_strtab_intern(pairs, key, lc + 1 + lp) < 0) {
+        free(key);
+        return -1;
+    }
+    free(key);
+    *seen = ri_strtab_count(pairs) == before;
     return 0;
 }
 
 ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
 {
     ri_lookup *lk = calloc(1, sizeof *lk);
+    ri_strtab *pairs = ri_strtab_new(1024);
     ri_csv *csv = NULL;
     ri_csv_record rec;
     long c_child, c_parent, c_name = -1, *c_filter = NULL;
@@ -113,8 +140,11 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
     int got;
 
     *out = NULL;
-    if (!lk)
+    if (!lk || !pairs) {
+        free(lk);
+        ri_strtab_free(pairs);
         return oom(err);
+    }
     lk->cfg = cfg;
     if ((rc = ri_csv_open(cfg->path, &csv, err)))
         goto done;
@@ -168,7 +198,8 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
         char *child = field_dup(&rec.fields[c_child]);
         char *parent = field_dup(&rec.fields[c_parent]);
         char *name = c_name >= 0 ? field_dup(&rec.fields[c_name]) : strdup("");
-        if (!child || !parent || !name || lookup_push(lk, &cap, child, parent, name) != 0) {
+        int seen = 0;
+        if (!child || !parent || !name || lookup_push(lk, &cap, child, parent, name, rec.line) != 0) {
             free(child);
             free(parent);
             free(name);
@@ -181,12 +212,15 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
             goto done;
         }
         /* A repeated pair would count the child twice in its parent's sums. */
-        for (size_t k = 0; k + 1 < lk->n; k++)
-            if (strcmp(lk->child[k], child) == 0 && strcmp(lk->parent[k], parent) == 0) {
-                rc = ri_fail(err, RI_RC_DATA, "%s:%lu: %s -> %s is listed twice; expected each child -> parent pair once",
-                             cfg->path, rec.line, child, parent);
-                goto done;
-            }
+        if (pair_seen(pairs, child, parent, &seen) != 0) {
+            rc = oom(err);
+            goto done;
+        }
+        if (seen) {
+            rc = ri_fail(err, RI_RC_DATA, "%s:%lu: %s -> %s is listed twice; expected each child -> parent pair once",
+                         cfg->path, rec.line, child, parent);
+            goto done;
+        }
     }
     if (got < 0)
         rc = err->code;
@@ -195,6 +229,7 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
                      cfg->path, cfg->id, cfg->n_filters ? " that pass the filter" : "");
 done:
     free(c_filter);
+    ri_strtab_free(pairs);
     if (csv)
         ri_csv_close(csv);
     if (rc) {
@@ -217,6 +252,7 @@ void ri_lookup_free(ri_lookup *lk)
     free(lk->child);
     free(lk->parent);
     free(lk->parent_name);
+    free(lk->line);
     free(lk);
 }
 
@@ -239,15 +275,30 @@ static void sum_into(const ri_panel *p, ri_column *c, size_t target, const size_
     c->present[target] = 1;
 }
 
+/* A pair of the lookup by parent, then by its place in the file (which keeps the order of sums). */
+typedef struct by_parent {
+    size_t parent, pair;
+} by_parent;
+
+static int cmp_by_parent(const void *x, const void *y)
+{
+    const by_parent *a = x, *b = y;
+    if (a->parent != b->parent)
+        return a->parent < b->parent ? -1 : 1;
+    return a->pair < b->pair ? -1 : a->pair > b->pair;
+}
+
 ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
 {
     const ri_lookup_cfg *cfg = lk->cfg;
-    size_t *parent_of = calloc(lk->n ? lk->n : 1, sizeof *parent_of);
-    size_t *child_of = calloc(lk->n ? lk->n : 1, sizeof *child_of);
-    size_t *members = calloc(lk->n ? lk->n : 1, sizeof *members);
+    size_t n = lk->n ? lk->n : 1;
+    size_t *parent_of = calloc(n, sizeof *parent_of);
+    size_t *child_of = calloc(n, sizeof *child_of);
+    size_t *members = calloc(n, sizeof *members);
+    by_parent *order = calloc(n, sizeof *order);
     ri_rc rc = RI_RC_OK;
 
-    if (!parent_of || !child_of || !members) {
+    if (!parent_of || !child_of || !members || !order) {
         rc = oom(err);
         goto done;
     }
@@ -259,7 +310,11 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
         parent_of[i] = ri_panel_add_area(p, lk->parent[i], lk->parent_name[i], type);
         if (parent_of[i] == (size_t)-1)
             rc = oom(err);
+        order[i].parent = parent_of[i];
+        order[i].pair = i;
     }
+    /* Grouping the pairs by parent once keeps a large lookup linear in its size per measure. */
+    qsort(order, lk->n, sizeof *order, cmp_by_parent);
     for (size_t m = 0; m < cfg->n_aggregate && !rc; m++) {
         ri_column *c = (ri_column *)ri_panel_column(p, cfg->aggregate[m]);
         if (!c) {
@@ -270,31 +325,26 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
         for (size_t i = 0; i < lk->n && !rc; i++) {
             if (child_of[i] == (size_t)-1 || !c->present[child_of[i]])
                 rc = ri_fail(err, RI_RC_DATA,
-                             "%s: child area %s (of %s) has no \"%s\" data (dataset \"%s\"); expected the lookup and the data to use the same vintage of codes",
-                             cfg->path, lk->child[i], lk->parent[i], c->name, c->dataset);
+                             "%s:%lu: child area %s (of %s) has no \"%s\" data (dataset \"%s\"); expected the lookup and the data to use the same vintage of codes",
+                             cfg->path, lk->line[i], lk->child[i], lk->parent[i], c->name, c->dataset);
             else if (c->present[parent_of[i]])
                 rc = ri_fail(err, RI_RC_USAGE,
                              "%s:%d: lookup \"%s\": area %s already has \"%s\" in dataset \"%s\"; expected one source (filter it out of the data or drop \"%s\" from aggregate)",
                              loc_file(&cfg->loc), cfg->loc.line, cfg->id, lk->parent[i], c->name,
                              c->dataset, c->name);
         }
-        for (size_t i = 0; i < lk->n && !rc; i++) {
-            size_t n_members = 0;
-            int first = 1;
-            for (size_t k = 0; k < i && first; k++)
-                first = parent_of[k] != parent_of[i];
-            if (!first)
-                continue;
-            for (size_t k = 0; k < lk->n; k++)
-                if (parent_of[k] == parent_of[i])
-                    members[n_members++] = child_of[k];
-            sum_into(p, c, parent_of[i], members, n_members);
+        for (size_t g = 0; g < lk->n && !rc;) {
+            size_t n_members = 0, parent = order[g].parent;
+            while (g < lk->n && order[g].parent == parent)
+                members[n_members++] = child_of[order[g++].pair];
+            sum_into(p, c, parent, members, n_members);
         }
     }
 done:
     free(parent_of);
     free(child_of);
     free(members);
+    free(order);
     return rc;
 }
 

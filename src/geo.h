@@ -24,6 +24,7 @@ typedef struct ri_lookup {
     const ri_lookup_cfg *cfg; /* borrowed */
     size_t n;                 /* child -> parent pairs */
     char **child, **parent, **parent_name;
+    unsigned long *line;      /* [n] the file line of each pair, for messages */
 } ri_lookup;
 
 ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err);

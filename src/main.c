@@ -38,6 +38,7 @@ static const char main_help[] =
     "  -P, --plugin-path DIRS  colon-separated plugin directories searched first (repeatable)\n"
     "  -q, --quiet             print errors only\n"
     "  -v, --verbose           print informational messages too\n"
+    "      --insecure-plugins  load plugins even if others could have changed them (unsafe)\n"
     "  -h, --help              show this help; COMMAND --help shows the command's\n"
     "  -V, --version           show the version and plugin ABI\n"
     "\n"
@@ -77,14 +78,14 @@ int main(int argc, char **argv)
         {"config", required_argument, NULL, 'c'}, {"plugin-path", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+        {"insecure-plugins", no_argument, NULL, 'I'}, {NULL, 0, NULL, 0}};
     static const struct {
         const char *name;
         int (*fn)(ri_cli *, int, char **);
     } commands[] = {{"list", ri_cmd_list}, {"describe", ri_cmd_describe}, {"check", ri_cmd_check},
                     {"run", ri_cmd_run},   {"compare", ri_cmd_compare},   {"areas", ri_cmd_areas},
                     {"new-plugin", ri_cmd_new_plugin}};
-    ri_cli c = {NULL, NULL, 0, 1};
+    ri_cli c = {NULL, NULL, 0, 1, 0};
     int ch, rc = -1;
 
     ri_stats_init();
@@ -99,6 +100,7 @@ int main(int argc, char **argv)
         case 'v': c.verbosity = 2; break;
         case 'h': fputs(main_help, stdout); rc = 0; break;
         case 'V': rc = print_version(); break;
+        case 'I': c.insecure_plugins = 1; break;
         default: rc = RI_RC_USAGE; break;
         }
         if (rc >= 0)

@@ -1,15 +1,21 @@
 /* plugin_host.c — plugin search, loading, validation and the host API (see plugin_host.h). */
+/* realpath() and S_ISVTX are XSI. */
+#define _XOPEN_SOURCE 700
+
 #include "plugin_host.h"
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
+#include <limits.h>
 #include <ltdl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "params.h"
 #include "stats.h"
@@ -29,6 +35,7 @@ struct ri_plugin_host {
     ri_log_sink sink;
     void *sink_user;
     int ltdl_ready;
+    int insecure;            /* load files whatever their owner and permissions */
 };
 
 /* libltdl is process-global; hosts share one initialisation. */
@@ -97,6 +104,11 @@ void ri_host_set_log(ri_plugin_host *h, ri_log_sink sink, void *user)
 {
     h->sink = sink;
     h->sink_user = user;
+}
+
+void ri_host_allow_insecure(ri_plugin_host *h, int allow)
+{
+    h->insecure = allow != 0;
 }
 
 size_t ri_host_dirs(const ri_plugin_host *h, const char *const **dirs)
@@ -215,6 +227,195 @@ static const ri_loaded *find_loaded(const ri_plugin_host *h, const char *name)
     return NULL;
 }
 
+/* ---- trust: who could have changed a file before we run its code ---- */
+
+/* Paths that passed check_path(), as resolved by realpath(). */
+typedef struct checked {
+    char *paths[4];
+    size_t n;
+} checked;
+
+static void checked_free(checked *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->paths[i]);
+    c->n = 0;
+}
+
+/*
+ * One path: owned by root or by the user running regind, and writable by
+ * nobody else. A directory above the plugin's own may be writable by all
+ * when it is sticky (like /tmp): nobody can then rename or replace what
+ * another user put in it.
+ */
+static int check_one(const char *path, int ancestor, char *why, size_t n)
+{
+    struct stat st;
+    uid_t me = geteuid();
+    mode_t w;
+
+    if (stat(path, &st) != 0) {
+        snprintf(why, n, "cannot check %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (st.st_uid != 0 && st.st_uid != me) {
+        snprintf(why, n, "%s is owned by uid %lu, neither root nor the user running regind (uid %lu); "
+                 "expected files and directories only root or you can change",
+                 path, (unsigned long)st.st_uid, (unsigned long)me);
+        return -1;
+    }
+    w = st.st_mode & (S_IWGRP | S_IWOTH);
+    if (w && !(ancestor && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX))) {
+        snprintf(why, n, "%s is writable by %s (mode %04o); expected only its owner to write it (chmod go-w)",
+                 path, w == (S_IWGRP | S_IWOTH) ? "group and others" : w == S_IWGRP ? "its group" : "others",
+                 (unsigned)(st.st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * path, after following symbolic links, then its directory, then every
+ * directory up to /, like sshd's StrictModes: anyone who can write any of
+ * them can swap the code regind is about to run.
+ */
+static int check_path(const char *path, checked *done, char *why, size_t n)
+{
+    char *real = realpath(path, NULL), *slash;
+    int level = 0;
+
+    if (!real) {
+        snprintf(why, n, "cannot resolve %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (check_one(real, 0, why, n) != 0) {
+        free(real);
+        return -1;
+    }
+    if (done->n < sizeof done->paths / sizeof done->paths[0] && !(done->paths[done->n] = strdup(real))) {
+        free(real);
+        snprintf(why, n, "out of memory");
+        return -1;
+    }
+    if (done->n < sizeof done->paths / sizeof done->paths[0])
+        done->n++;
+    while ((slash = strrchr(real, '/'))) {
+        if (slash == real)
+            real[1] = '\0';
+        else
+            *slash = '\0';
+        if (check_one(real, level++ > 0, why, n) != 0) {
+            free(real);
+            return -1;
+        }
+        if (slash == real)
+            break;
+    }
+    free(real);
+    return 0;
+}
+
+/* The value of key='value' on a libtool archive line, or NULL. */
+static char *la_value(const char *line, const char *key)
+{
+    size_t k = strlen(key), len;
+    const char *v;
+    char *out;
+
+    if (strncmp(line, key, k) != 0 || line[k] != '=')
+        return NULL;
+    v = line + k + 1;
+    len = strcspn(v, "\n");
+    if (len >= 2 && v[0] == '\'' && v[len - 1] == '\'') {
+        v++;
+        len -= 2;
+    }
+    if ((out = malloc(len + 1))) {
+        memcpy(out, v, len);
+        out[len] = '\0';
+    }
+    return out;
+}
+
+/*
+ * A .la file names the shared object libltdl will really open. Every
+ * place libltdl tries (libltdl's find_module: the installed libdir, the
+ * build tree's .libs, the .la's own directory) that holds the file is
+ * checked, since libltdl takes the first one it can open.
+ */
+static int check_la_targets(const char *la, checked *done, char *why, size_t n)
+{
+    FILE *f = fopen(la, "r");
+    char line[4096], *dlname = NULL, *libdir = NULL, *installed = NULL, *v;
+    const char *slash = strrchr(la, '/');
+    /* module_file() always names dir/file. */
+    size_t dir_len = slash ? (size_t)(slash - la) : 0;
+    char *cand[3] = {NULL, NULL, NULL};
+    int rc = 0;
+
+    if (!f) {
+        snprintf(why, n, "cannot read %s: %s", la, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        if ((v = la_value(line, "dlname"))) {
+            free(dlname);
+            dlname = v;
+        } else if ((v = la_value(line, "libdir"))) {
+            free(libdir);
+            libdir = v;
+        } else if ((v = la_value(line, "installed"))) {
+            free(installed);
+            installed = v;
+        }
+    }
+    fclose(f);
+    if (dlname && *dlname) {
+        size_t len = dir_len + strlen(dlname) + (libdir ? strlen(libdir) : 0) + 16;
+        int is_installed = installed && strcmp(installed, "yes") == 0;
+        for (int i = 0; i < 3; i++)
+            cand[i] = malloc(len);
+        if (!cand[0] || !cand[1] || !cand[2]) {
+            snprintf(why, n, "out of memory");
+            rc = -1;
+        } else {
+            /* In libltdl's order; an empty string is a place it does not try. */
+            cand[0][0] = cand[1][0] = '\0';
+            if (is_installed && libdir)
+                snprintf(cand[0], len, "%s/%s", libdir, dlname);
+            if (!is_installed)
+                snprintf(cand[1], len, "%.*s/.libs/%s", (int)dir_len, la, dlname);
+            snprintf(cand[2], len, "%.*s/%s", (int)dir_len, la, dlname);
+            for (int i = 0; i < 3 && rc == 0; i++) {
+                struct stat st;
+                if (cand[i][0] && stat(cand[i], &st) == 0)
+                    rc = check_path(cand[i], done, why, n);
+            }
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        free(cand[i]);
+    free(dlname);
+    free(libdir);
+    free(installed);
+    return rc;
+}
+
+/* Whether libltdl opened a file that was checked (after the fact: a last line of defence). */
+static int opened_checked(lt_dlhandle handle, const checked *done)
+{
+    const lt_dlinfo *info = lt_dlgetinfo(handle);
+    char *real;
+    int ok = 0;
+
+    if (!info || !info->filename || !(real = realpath(info->filename, NULL)))
+        return 0;
+    for (size_t i = 0; i < done->n && !ok; i++)
+        ok = strcmp(done->paths[i], real) == 0;
+    free(real);
+    return ok;
+}
+
 /* Open one module file (with or without extension) and validate it. */
 static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_name,
                          const ri_loaded **out, ri_error *err)
@@ -222,16 +423,41 @@ static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_n
     lt_dladvise advise;
     lt_dlhandle handle = NULL;
     ri_plugin_entry_fn entry;
+    checked done = {{NULL}, 0};
+    char why[1024];
+    size_t len = strlen(path);
     ri_rc rc;
 
+    /* Loading runs the plugin's code: refuse files others could have changed. */
+    if (!h->insecure && (check_path(path, &done, why, sizeof why) != 0 ||
+                         (len > 3 && strcmp(path + len - 3, ".la") == 0 &&
+                          check_la_targets(path, &done, why, sizeof why) != 0))) {
+        checked_free(&done);
+        return ri_fail(err, RI_RC_USAGE,
+                       "%s: refusing to load plugin: %s; or pass --insecure-plugins to load it anyway (unsafe)",
+                       path, why);
+    }
     if (lt_dladvise_init(&advise) || lt_dladvise_ext(&advise) || lt_dladvise_local(&advise)) {
         lt_dladvise_destroy(&advise);
+        checked_free(&done);
         return ri_fail(err, RI_RC_DATA, "libltdl: %s", lt_dlerror());
     }
     handle = lt_dlopenadvise(path, advise);
     lt_dladvise_destroy(&advise);
-    if (!handle)
+    if (!handle) {
+        checked_free(&done);
         return ri_fail(err, RI_RC_USAGE, "%s: cannot load plugin: %s", path, lt_dlerror());
+    }
+    if (!h->insecure && !opened_checked(handle, &done)) {
+        const lt_dlinfo *info = lt_dlgetinfo(handle);
+        rc = ri_fail(err, RI_RC_USAGE,
+                     "%s: refusing plugin: libltdl opened %s, which was not checked; expected the file the .la names",
+                     path, info && info->filename ? info->filename : "another file");
+        lt_dlclose(handle);
+        checked_free(&done);
+        return rc;
+    }
+    checked_free(&done);
     entry = (ri_plugin_entry_fn)(void (*)(void))lt_dlsym(handle, RI_PLUGIN_ENTRY_SYMBOL);
     if (!entry) {
         lt_dlclose(handle);

@@ -4,8 +4,9 @@
  *
  * Owns the search path (-P dirs, REGIND_PLUGIN_PATH, the job's plugin_path,
  * then the installed plugin directory), the ABI handshake, descriptor
- * validation, and the module handles (closed by ri_host_free). Plugin names
- * are names, never paths. The host never prints: log lines go to the sink
+ * validation, the trust checks on plugin files (ownership and permissions,
+ * like sshd's StrictModes), and the module handles (closed by ri_host_free).
+ * Plugin names are names, never paths. The host never prints: log lines go to the sink
  * set with ri_host_set_log.
  */
 #ifndef RI_PLUGIN_HOST_H
@@ -32,6 +33,15 @@ ri_rc ri_host_new(char *const *cli_dirs, size_t n_cli, char *const *job_dirs, si
                   ri_plugin_host **out, ri_error *err);
 
 void ri_host_set_log(ri_plugin_host *h, ri_log_sink sink, void *user);
+
+/*
+ * Plugin files, the shared objects their .la files name, and every directory
+ * above them must be owned by root or the current user and not writable by
+ * group or others (a sticky directory above the plugin's own, like /tmp,
+ * may be), or loading is refused with the reason. allow = 1 skips these
+ * checks: unsafe, for a user who has checked the files another way.
+ */
+void ri_host_allow_insecure(ri_plugin_host *h, int allow);
 
 /* The search path in order (for messages and `list`). */
 size_t ri_host_dirs(const ri_plugin_host *h, const char *const **dirs);

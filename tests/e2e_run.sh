@@ -212,7 +212,10 @@ rm -f "$OUT/.regind-tmp-other.csv-ABC123" "$OUT/.regind-tmp-gap.csv-ABC"
 expect_value "run after SIGKILL writes the new table" "$OUT/gap.csv" E06000002 2019 gva_per_head 4200 1e-9
 
 # ---------------------------------------------------------------- two runs at once
-REGIND_TEST_PAUSE_BEFORE_RENAME=6 "$REGIND" -c "$J/job.cfg" -P "$P" run --force >/dev/null 2>"$WORK/first.err" &
+# Long enough for the second run to meet the lock, even under valgrind.
+pause=6
+[ -n "${REGIND_WRAPPER:-}" ] && pause=30
+REGIND_TEST_PAUSE_BEFORE_RENAME=$pause "$REGIND" -c "$J/job.cfg" -P "$P" run --force >/dev/null 2>"$WORK/first.err" &
 pid=$!
 if wait_for "$WORK/first.err" "test hook: every file staged"; then ok "first run holds the lock"; else not_ok "first run never paused"; fi
 run -c "$J/job.cfg" -P "$P" run --force

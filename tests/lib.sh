@@ -1,5 +1,8 @@
 # Shared helpers for the end-to-end tests of the regind binary.
 # make check sets REGIND, PLUGIN_DIR, TEST_PLUGIN_DIR and SRCDIR.
+# REGIND_WRAPPER, when set, is a command every run goes through: CI sets it to
+# valgrind with a distinct --error-exitcode, so a memory error fails the
+# exit-status check of the run it happened in.
 set -u
 
 : "${REGIND:?run through make check}"
@@ -12,7 +15,7 @@ passes=0
 
 # run ARGS...: run regind, capturing stdout, stderr and the exit code.
 run() {
-    "$REGIND" "$@" >"$WORK/out" 2>"$WORK/err"
+    ${REGIND_WRAPPER:-} "$REGIND" "$@" >"$WORK/out" 2>"$WORK/err"
     status=$?
 }
 

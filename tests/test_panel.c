@@ -548,7 +548,7 @@ static void test_lookup_child_missing(void **state)
                    "geography = { lookups = ( { id = \"lk\"; file = \"vint_lookup.csv\"; child = \"child\";\n"
                    "  parent = \"parent\"; parent_name = \"name\"; aggregate = [ \"gva\" ]; } ); };\n");
     fmt(path, "%s/vint_lookup.csv", workdir);
-    fmt(want, "%s: child area E07000003 (of E37000001) has no \"gva\" data (dataset \"d\")", path);
+    fmt(want, "%s:3: child area E07000003 (of E37000001) has no \"gva\" data (dataset \"d\")", path);
     build_refused(job, RI_RC_DATA, want, "same vintage of codes");
     ri_job_free(job);
 }
