@@ -23,20 +23,17 @@ const ri_column *ri_panel_column(const ri_panel *p, const char *name)
     return NULL;
 }
 
+/* Hashed, because joins and lookups ask for every area and period of large panels. */
 size_t ri_panel_area(const ri_panel *p, const char *code)
 {
-    for (size_t a = 0; a < p->n_areas; a++)
-        if (strcmp(p->area_codes[a], code) == 0)
-            return a;
-    return (size_t)-1;
+    long a = p->area_index ? ri_strtab_find(p->area_index, code, strlen(code)) : -1;
+    return a < 0 ? (size_t)-1 : (size_t)a;
 }
 
 size_t ri_panel_period(const ri_panel *p, const char *label)
 {
-    for (size_t i = 0; i < p->n_periods; i++)
-        if (strcmp(p->periods[i], label) == 0)
-            return i;
-    return (size_t)-1;
+    long t = p->period_index ? ri_strtab_find(p->period_index, label, strlen(label)) : -1;
+    return t < 0 ? (size_t)-1 : (size_t)t;
 }
 
 size_t ri_column_stride(const ri_panel *p, const ri_column *c)
@@ -89,7 +86,8 @@ size_t ri_panel_add_area(ri_panel *p, const char *code, const char *name, const 
     p->parents[a] = NULL;
     p->n_parents[a] = 0;
     p->n_areas = n;
-    if (!p->area_codes[a] || !p->area_names[a] || !p->area_types[a])
+    if (!p->area_codes[a] || !p->area_names[a] || !p->area_types[a] ||
+        ri_strtab_intern(p->area_index, code, strlen(code)) != (long)a)
         return (size_t)-1;
     return a;
 }
@@ -200,6 +198,16 @@ static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_err
         if (!(p->periods[i] = strdup(ri_strtab_get(j->periods, i))))
             return oom(err);
     qsort(p->periods, p->n_periods, sizeof *p->periods, cmp_str);
+    p->area_index = ri_strtab_new(p->n_areas);
+    p->period_index = ri_strtab_new(p->n_periods);
+    if (!p->area_index || !p->period_index)
+        return oom(err);
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (ri_strtab_intern(p->area_index, p->area_codes[a], strlen(p->area_codes[a])) != (long)a)
+            return oom(err);
+    for (size_t i = 0; i < p->n_periods; i++)
+        if (ri_strtab_intern(p->period_index, p->periods[i], strlen(p->periods[i])) != (long)i)
+            return oom(err);
     /* dataset.c guarantees every period label starts with a four-digit year. */
     for (size_t i = 0; i < p->n_periods; i++) {
         const char *s = p->periods[i];
@@ -573,5 +581,7 @@ void ri_panel_free(ri_panel *p)
         free(p->datasets[d].last_period);
     }
     free(p->datasets);
+    ri_strtab_free(p->area_index);
+    ri_strtab_free(p->period_index);
     free(p);
 }

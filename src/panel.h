@@ -57,6 +57,9 @@ typedef struct ri_panel {
 
     ri_dataset_info *datasets;
     size_t n_datasets;
+
+    struct ri_strtab *area_index;   /* codes -> area index (same order as area_codes) */
+    struct ri_strtab *period_index; /* labels -> period index */
 } ri_panel;
 
 /* The column named name, or NULL. */
