@@ -266,11 +266,16 @@ static void sum_into(const ri_panel *p, ri_column *c, size_t target, const size_
                      size_t n_members)
 {
     size_t stride = ri_column_stride(p, c);
+    /* Neumaier's compensated sum: a total over thousands of areas keeps its last digits, so
+       ratios of sums match what spreadsheets and statistics packages print. */
     for (size_t k = 0; k < stride; k++) {
-        double s = 0.0;
-        for (size_t m = 0; m < n_members; m++)
-            s += c->v[members[m] * stride + k];
-        c->v[target * stride + k] = s;
+        double s = 0.0, comp = 0.0;
+        for (size_t m = 0; m < n_members; m++) {
+            double x = c->v[members[m] * stride + k], t = s + x;
+            comp += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
+            s = t;
+        }
+        c->v[target * stride + k] = isnan(s) ? s : s + comp;
     }
     c->present[target] = 1;
 }
