@@ -79,7 +79,7 @@ static ri_rc make_dirs(const char *dir, created_dirs *made, ri_error *err)
     ri_rc rc = RI_RC_OK;
 
     if (!path)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (char *slash = path + 1;; slash++) {
         if (*slash != '/' && *slash != '\0')
             continue;
@@ -90,7 +90,7 @@ static ri_rc make_dirs(const char *dir, created_dirs *made, ri_error *err)
             if (!paths || !(paths[made->n] = strdup(path))) {
                 if (paths)
                     made->paths = paths;
-                rc = ri_fail(err, RI_RC_DATA, "out of memory");
+                rc = ri_oom(err);
                 break;
             }
             made->paths = paths;
@@ -198,7 +198,7 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
     if (!dir || !paths) {
         free(dir);
         free(paths);
-        ri_fail(&err, RI_RC_DATA, "out of memory");
+        ri_oom(&err);
         return ri_cli_fail(&err);
     }
     /* "dir/" names the same directory; without the slash the paths printed read cleanly. */
@@ -208,7 +208,7 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
         char *file = expand(ri_plugin_template[i].path, name);
         struct stat st;
         if (!file || !(paths[i] = join(dir, file)))
-            rc = ri_fail(&err, RI_RC_DATA, "out of memory");
+            rc = ri_oom(&err);
         for (size_t k = 0; k < i && !rc; k++)
             if (strcmp(paths[k], paths[i]) == 0)
                 rc = ri_fail(&err, RI_RC_USAGE, "plugin name \"%s\" would make two files called %s; expected another name",

@@ -15,11 +15,6 @@
 
 #define NAME_WIDTH 50
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 static int equals_ci(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)
@@ -225,7 +220,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
         free(rank);
         free(pct);
         free(rows);
-        return oom(err);
+        return ri_oom(err);
     }
     for (size_t a = 0; a < n; a++)
         vals[a] = b->sort->v[a * p->n_periods + t];
@@ -304,7 +299,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
     char num[64];
 
     if (!cells)
-        return oom(err);
+        return ri_oom(err);
     for (size_t a = 0; a < p->n_areas; a++)
         for (size_t t = from; chosen[a] && t <= to; t++)
             for (size_t i = 0; i < ni; i++) {
@@ -318,7 +313,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
                     cell *grown = realloc(cells, 2 * cap * sizeof *cells);
                     if (!grown) {
                         free(cells);
-                        return oom(err);
+                        return ri_oom(err);
                     }
                     cells = grown;
                     cap *= 2;
@@ -398,7 +393,7 @@ static ri_rc make_blocks(const ri_job *job, const ri_results *r, const ri_compar
     block *blocks = calloc(r->n_cols ? r->n_cols : 1, sizeof *blocks);
     size_t n = 0;
     if (!blocks)
-        return oom(err);
+        return ri_oom(err);
     for (size_t c = 0; c < r->n_cols; c++) {
         const ri_result_col *col = &r->cols[c];
         block *b = NULL;
@@ -420,7 +415,7 @@ static ri_rc make_blocks(const ri_job *job, const ri_results *r, const ri_compar
             if (!b->cols) {
                 *out = blocks;
                 *n_out = n;
-                return oom(err);
+                return ri_oom(err);
             }
         }
         b->cols[b->n_cols++] = col;
@@ -471,7 +466,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
     ri_rc rc = RI_RC_OK;
 
     if (!chosen || !group || !periods) {
-        rc = oom(err);
+        rc = ri_oom(err);
         goto done;
     }
     if (p->n_periods == 0) {
@@ -504,7 +499,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
             rc = ri_fail(err, RI_RC_USAGE, "--weight %s: not a measure by area and period; expected a measure such as population",
                          o->weight);
         else if (!(weights = malloc((p->n_areas ? p->n_areas : 1) * sizeof *weights)))
-            rc = oom(err);
+            rc = ri_oom(err);
         else
             for (size_t a = 0; a < p->n_areas; a++)
                 weights[a] = w->v[a * p->n_periods + t];
@@ -530,7 +525,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         const char **ids = calloc(n_blocks, sizeof *ids);
         ri_selection sel;
         if (!ids) {
-            rc = oom(err);
+            rc = ri_oom(err);
             goto done;
         }
         for (size_t k = 0; k < n_blocks; k++)

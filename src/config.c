@@ -2022,3 +2022,8 @@ void ri_job_free(ri_job *job)
     free(job->dir);
     free(job);
 }
+
+const char *ri_loc_file(const ri_loc *loc)
+{
+    return loc->file ? loc->file : "config";
+}

@@ -176,6 +176,9 @@ typedef struct ri_job {
     ri_run_cfg run;
 } ri_job;
 
+/* The file a location names, for "FILE:LINE:" messages ("config" when unknown). */
+const char *ri_loc_file(const ri_loc *loc);
+
 ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err);
 
 /* The same from text in memory, named "(job text)" in messages; dir stands for

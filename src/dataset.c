@@ -74,11 +74,6 @@ static char *dup_range(const char *s, size_t len)
     return out;
 }
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 static long find_column(const reader *r, const char *name)
 {
     for (size_t i = 0; i < r->header_fields; i++)
@@ -133,13 +128,13 @@ static ri_rc read_header(reader *r, ri_error *err)
     r->header_fields = rec.n_fields;
     r->header = calloc(rec.n_fields, sizeof *r->header);
     if (!r->header)
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < rec.n_fields; i++) {
         const char *s = rec.fields[i].ptr;
         size_t len = rec.fields[i].len;
         trim(&s, &len);
         if (!(r->header[i] = dup_range(s, len)))
-            return oom(err);
+            return ri_oom(err);
     }
 
     ri_rc rc;
@@ -151,7 +146,7 @@ static ri_rc read_header(reader *r, ri_error *err)
     if (cfg->n_filters) {
         r->col_filter = calloc(cfg->n_filters, sizeof *r->col_filter);
         if (!r->col_filter)
-            return oom(err);
+            return ri_oom(err);
         for (size_t f = 0; f < cfg->n_filters; f++)
             if ((rc = require_column(r, cfg->filters[f].column, "a filter", &r->col_filter[f], err)))
                 return rc;
@@ -162,7 +157,7 @@ static ri_rc read_header(reader *r, ri_error *err)
             return rc;
         r->col_measure = calloc(cfg->n_measures ? cfg->n_measures : 1, sizeof *r->col_measure);
         if (!r->col_measure)
-            return oom(err);
+            return ri_oom(err);
         for (size_t m = 0; m < cfg->n_measures; m++)
             if ((rc = require_column(r, cfg->measures[m].value, cfg->measures[m].name,
                                      &r->col_measure[m], err)))
@@ -175,7 +170,7 @@ static ri_rc read_header(reader *r, ri_error *err)
     r->col_period = -1;
     r->period_of_col = malloc(r->header_fields * sizeof *r->period_of_col);
     if (!r->period_of_col)
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < r->header_fields; i++) {
         const char *h = r->header[i];
         r->period_of_col[i] = -1;
@@ -188,7 +183,7 @@ static ri_rc read_header(reader *r, ri_error *err)
                            ri_csv_name(r->csv), r->header_line, i + 1, h + plen);
         long p = ri_strtab_intern(r->ds->periods, h + plen, strlen(h + plen));
         if (p < 0)
-            return oom(err);
+            return ri_oom(err);
         r->period_of_col[i] = p;
         n_periods++;
     }
@@ -240,7 +235,7 @@ static ri_rc key_index(reader *r, ri_strtab *t, key_cache *kc, const ri_csv_reco
     }
     idx = intern ? ri_strtab_intern(t, s, len) : ri_strtab_find(t, s, len);
     if (idx < 0)
-        return oom(err);
+        return ri_oom(err);
     if (len <= sizeof kc->text) {
         memcpy(kc->text, s, len);
         kc->len = len;
@@ -259,11 +254,11 @@ static ri_rc remember_area_text(reader *r, const ri_csv_record *rec, uint32_t ar
     if (n > ds->n_areas) {
         char **names = realloc(ds->area_names, n * sizeof *names);
         if (!names)
-            return oom(err);
+            return ri_oom(err);
         ds->area_names = names;
         char **types = realloc(ds->area_types, n * sizeof *types);
         if (!types)
-            return oom(err);
+            return ri_oom(err);
         ds->area_types = types;
         for (size_t a = ds->n_areas; a < n; a++)
             ds->area_names[a] = ds->area_types[a] = NULL;
@@ -278,7 +273,7 @@ static ri_rc remember_area_text(reader *r, const ri_csv_record *rec, uint32_t ar
         size_t len = rec->fields[cols[k]].len;
         trim(&s, &len);
         if (!(*dst[k] = dup_range(s, len)))
-            return oom(err);
+            return ri_oom(err);
     }
     return RI_RC_OK;
 }
@@ -535,7 +530,7 @@ static ri_rc build_cube(reader *r, ri_error *err)
     size_t cells, limit;
 
     if (sorted_labels(ds->periods, &remap, &sorted) != 0)
-        return oom(err);
+        return ri_oom(err);
     for (size_t c = 0; r->period_of_col && c < r->header_fields; c++)
         if (r->period_of_col[c] >= 0)
             r->period_of_col[c] = remap[r->period_of_col[c]];
@@ -563,10 +558,10 @@ static ri_rc build_cube(reader *r, ri_error *err)
                        "%s: %zu areas x %zu periods x %zu industries is far sparser than the %zu rows read; expected a panel (check the key columns)",
                        ri_csv_name(r->csv), ds->n_areas, ds->n_periods, ds->n_industries, ds->rows_kept);
     if (!(r->filled = calloc(cells / 8 + 1, 1)))
-        return oom(err);
+        return ri_oom(err);
     for (size_t m = 0; m < ds->n_measures; m++) {
         if (!(ds->values[m] = malloc(cells * sizeof(double))))
-            return oom(err);
+            return ri_oom(err);
         for (size_t c = 0; c < cells; c++)
             ds->values[m][c] = NAN;
     }
@@ -580,11 +575,11 @@ static ri_rc init_measures(ri_dataset *ds, const ri_dataset_cfg *cfg, ri_error *
     ds->additive = calloc(ds->n_measures, sizeof *ds->additive);
     ds->values = calloc(ds->n_measures, sizeof *ds->values);
     if (!ds->measure_names || !ds->additive || !ds->values)
-        return oom(err);
+        return ri_oom(err);
     for (size_t m = 0; m < ds->n_measures; m++) {
         const char *name = cfg->layout == RI_LAYOUT_TIDY ? cfg->measures[m].name : cfg->measure;
         if (!(ds->measure_names[m] = strdup(name)))
-            return oom(err);
+            return ri_oom(err);
         for (size_t k = 0; k < cfg->n_additive; k++)
             if (strcmp(cfg->additive[k], name) == 0)
                 ds->additive[m] = 1;
@@ -600,7 +595,7 @@ static ri_rc init_markers(reader *r, char *const *job_missing, size_t n_job, ri_
 
     r->extra_markers = calloc(n_extra ? n_extra : 1, sizeof *r->extra_markers);
     if (!r->extra_markers)
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < n_job; i++)
         r->extra_markers[i] = job_missing[i];
     for (size_t i = 0; i < cfg->n_missing; i++)
@@ -611,10 +606,10 @@ static ri_rc init_markers(reader *r, char *const *job_missing, size_t n_job, ri_
     ds->missing_by_marker = calloc(ds->n_markers, sizeof *ds->missing_by_marker);
     ds->marker_names = calloc(ds->n_markers, sizeof *ds->marker_names);
     if (!ds->missing_by_marker || !ds->marker_names)
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < ds->n_markers; i++)
         if (!(ds->marker_names[i] = strdup(ri_marker_name(&r->markers, (int)i))))
-            return oom(err);
+            return ri_oom(err);
     return RI_RC_OK;
 }
 
@@ -629,7 +624,7 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
     *out = NULL;
     memset(&r, 0, sizeof r);
     if (!ds)
-        return oom(err);
+        return ri_oom(err);
     r.cfg = cfg;
     r.ds = ds;
     ds->cfg = cfg;
@@ -638,13 +633,13 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
     if (cfg->industry_col)
         ds->industries = ri_strtab_new(64);
     if (!ds->areas || !ds->periods || (cfg->industry_col && !ds->industries)) {
-        rc = oom(err);
+        rc = ri_oom(err);
         goto done;
     }
     if ((rc = init_measures(ds, cfg, err)) || (rc = init_markers(&r, job_missing, n_job_missing, err)))
         goto done;
     if (!(r.row = calloc(cfg->n_measures ? cfg->n_measures : 1, sizeof *r.row))) {
-        rc = oom(err);
+        rc = ri_oom(err);
         goto done;
     }
     rc = buf ? ri_csv_open_mem(cfg->path, buf, len, &r.csv, err) : ri_csv_open(cfg->path, &r.csv, err);
@@ -655,7 +650,7 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
         goto done;
     for (size_t a = 0; a < ds->n_areas; a++)
         if (!ds->area_names[a] && !(ds->area_names[a] = strdup(""))) {
-            rc = oom(err);
+            rc = ri_oom(err);
             goto done;
         }
 done:

@@ -9,11 +9,6 @@
 #include "params.h"
 #include "suggest.h"
 
-static const char *loc_file(const ri_loc *loc)
-{
-    return loc->file ? loc->file : "config";
-}
-
 /*
  * Which indicators to run: the ones asked for, and every earlier indicator
  * whose output ("ID.OUTPUT") one of them takes as input, transitively.
@@ -49,12 +44,12 @@ static ri_rc unknown_measure(const ri_panel *p, const ri_binding *b, const ri_in
     const char **names = malloc((p->n_cols ? p->n_cols : 1) * sizeof *names);
     const char *near;
     if (!names)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (size_t c = 0; c < p->n_cols; c++)
         names[c] = p->cols[c].name;
     near = ri_suggest(b->value, names, p->n_cols);
     ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": input %s = \"%s\" is not a measure of any dataset%s%s%s",
-            loc_file(&b->loc), b->loc.line, ind->id, b->name, b->value,
+            ri_loc_file(&b->loc), b->loc.line, ind->id, b->name, b->value,
             near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
     free(names);
     return RI_RC_USAGE;
@@ -75,7 +70,7 @@ static ri_rc bind_inputs(const ri_panel *p, const ri_plugin *d, const ri_indicat
                 roles[i] = d->inputs[i].role;
             near = ri_suggest(bd->name, roles, d->n_inputs);
             return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": plugin %s has no input \"%s\"%s%s%s; see `regind describe %s`",
-                           loc_file(&bd->loc), bd->loc.line, ind->id, d->name, bd->name,
+                           ri_loc_file(&bd->loc), bd->loc.line, ind->id, d->name, bd->name,
                            near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "", d->name);
         }
     }
@@ -92,14 +87,14 @@ static ri_rc bind_inputs(const ri_panel *p, const ri_plugin *d, const ri_indicat
             if (in->flags & RI_OPTIONAL)
                 continue;
             return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": plugin %s needs input \"%s\" (%s); expected inputs = { %s = \"measure\"; }",
-                           loc_file(&ind->loc), ind->loc.line, ind->id, d->name, in->role,
+                           ri_loc_file(&ind->loc), ind->loc.line, ind->id, d->name, in->role,
                            in->help ? in->help : "", in->role);
         }
         if (!(col = ri_panel_column(p, bd->value)))
             return unknown_measure(p, bd, ind, err);
         if (!col->by_industry != !(in->flags & RI_BY_INDUSTRY))
             return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": input %s = \"%s\" is %sby industry; plugin %s expects a measure %sby industry",
-                           loc_file(&bd->loc), bd->loc.line, ind->id, in->role, bd->value,
+                           ri_loc_file(&bd->loc), bd->loc.line, ind->id, in->role, bd->value,
                            col->by_industry ? "" : "not ", d->name,
                            (in->flags & RI_BY_INDUSTRY) ? "" : "not ");
         cols[k] = col->v;
@@ -117,7 +112,7 @@ static ri_rc resolve_benchmark(const ri_panel *p, const ri_indicator_cfg *ind, s
     *bench = ri_panel_area(p, ind->benchmark);
     if (*bench == (size_t)-1)
         return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": benchmark area \"%s\" is not in the data; expected an area code from `regind areas` or a geography aggregate",
-                       loc_file(&ind->loc), ind->loc.line, ind->id, ind->benchmark);
+                       ri_loc_file(&ind->loc), ind->loc.line, ind->id, ind->benchmark);
     return RI_RC_OK;
 }
 
@@ -148,13 +143,13 @@ static ri_rc prepare(const ri_job *job, const ri_panel *p, ri_plugin_host *host,
 
     memset(pr, 0, sizeof *pr);
     if ((rc = ri_host_load(host, ind->plugin, &pr->plugin, err)))
-        return ri_error_prefix(err, "%s:%d: indicator \"%s\": ", loc_file(&ind->loc), ind->loc.line, ind->id);
+        return ri_error_prefix(err, "%s:%d: indicator \"%s\": ", ri_loc_file(&ind->loc), ind->loc.line, ind->id);
     d = pr->plugin->desc;
     pr->inputs = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *pr->inputs);
     pr->columns = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *pr->columns);
     pr->in_group = calloc(p->n_areas ? p->n_areas : 1, 1);
     if (!pr->inputs || !pr->columns || !pr->in_group)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     if ((rc = bind_inputs(p, d, ind, pr->inputs, pr->columns, err)) ||
         (rc = ri_params_bind(d, ind, &pr->params, err)) ||
         (rc = resolve_benchmark(p, ind, &pr->benchmark, err)))
@@ -226,7 +221,7 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     s->in_group = malloc(n ? n : 1);
     s->inputs = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *s->inputs);
     if (!s->area || !s->codes || !s->names || !s->types || !s->in_group || !s->inputs)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (size_t a = 0; a < n; a++) {
         int in = 1;
         for (size_t k = 0; k < d->n_inputs && in; k++)
@@ -244,12 +239,12 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     }
     if (pr->benchmark != RI_NO_AREA && s->benchmark == RI_NO_AREA)
         return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": benchmark area %s has no data for every input; expected a benchmark in the inputs' datasets",
-                       loc_file(&ind->loc), ind->loc.line, ind->id, ind->benchmark);
+                       ri_loc_file(&ind->loc), ind->loc.line, ind->id, ind->benchmark);
     s->period = malloc((p->n_periods ? p->n_periods : 1) * sizeof *s->period);
     s->labels = malloc((p->n_periods ? p->n_periods : 1) * sizeof *s->labels);
     s->years = malloc((p->n_periods ? p->n_periods : 1) * sizeof *s->years);
     if (!s->period || !s->labels || !s->years)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (size_t t = 0; t < p->n_periods; t++) {
         int any = 0;
         for (size_t k = 0; k < d->n_inputs && !any; k++) {
@@ -276,14 +271,14 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     s->ind_labels = malloc(pn * sizeof *s->ind_labels);
     s->rev = calloc(d->n_inputs ? d->n_inputs : 1, sizeof *s->rev);
     if (!s->ind || !s->ind_labels || !s->rev)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (size_t k = 0; k < d->n_inputs; k++) {
         const ri_column *c = pr->columns[k];
         if (!c || !c->by_industry)
             continue;
         any_by_industry = 1;
         if (!(s->rev[k] = malloc(pn * sizeof *s->rev[k])))
-            return ri_fail(err, RI_RC_DATA, "out of memory");
+            return ri_oom(err);
         for (size_t w = 0; w < pn; w++)
             s->rev[k][w] = -1;
         for (size_t l = 0; l < c->n_ind; l++)
@@ -314,7 +309,7 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     /* Areas and periods are chosen in panel order, so all of them means the panel's own layout. */
     s->whole = s->n == p->n_areas && s->n_periods == p->n_periods;
     if (!(s->borrowed = calloc(d->n_inputs ? d->n_inputs : 1, 1)))
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (size_t k = 0; k < d->n_inputs; k++) {
         const ri_column *c = pr->columns[k];
         size_t width, cells;
@@ -331,7 +326,7 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
         }
         cells = s->n * s->n_periods * width;
         if (!(s->inputs[k] = malloc((cells ? cells : 1) * sizeof(double))))
-            return ri_fail(err, RI_RC_DATA, "out of memory");
+            return ri_oom(err);
         for (size_t i = 0; i < s->n; i++)
             for (size_t j = 0; j < s->n_periods; j++) {
                 size_t src = s->area[i] * p->n_periods + s->period[j];
@@ -382,7 +377,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     if (!outs || !units) {
         free(outs);
         free(units);
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     }
     if ((rc = make_subset(p, ind, pr, &sub, err)))
         goto done;
@@ -392,7 +387,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         ri_result_col *col = ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit,
                                             sub.n_ind, by_ind ? sub.ind : NULL);
         if (!col) {
-            rc = ri_fail(err, RI_RC_DATA, "out of memory");
+            rc = ri_oom(err);
             goto done;
         }
         /* With the whole panel, the plugin writes straight into the (NaN-filled) result. */
@@ -401,7 +396,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
             continue;
         }
         if (!(outs[o] = malloc((sub.n ? sub.n : 1) * stride * sizeof(double)))) {
-            rc = ri_fail(err, RI_RC_DATA, "out of memory");
+            rc = ri_oom(err);
             goto done;
         }
         for (size_t k = 0; k < sub.n * stride; k++)
@@ -443,7 +438,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         ri_result_col *col = &res->cols[first + o];
         size_t width = col->n_ind, cells = p->n_areas * p->n_periods * width;
         if (!(col->applies = calloc(cells ? cells : 1, 1))) {
-            rc = ri_fail(err, RI_RC_DATA, "out of memory");
+            rc = ri_oom(err);
             goto done;
         }
         for (size_t i = 0; i < sub.n; i++)
@@ -492,11 +487,11 @@ static ri_rc publish_outputs(ri_panel *p, const ri_indicator_cfg *ind, const pre
         snprintf(name, sizeof name, "%s.%s", ind->id, d->outputs[o].name);
         if (ri_panel_column(p, name))
             return ri_fail(err, RI_RC_USAGE, "%s:%d: indicator \"%s\": its output %s clashes with a measure of that name; expected unique names",
-                           loc_file(&ind->loc), ind->loc.line, ind->id, name);
+                           ri_loc_file(&ind->loc), ind->loc.line, ind->id, name);
         /* Nothing was computed when only checking: the column gets every industry. */
         if (by_ind && !set) {
             if (!(all = malloc((n_ind ? n_ind : 1) * sizeof *all)))
-                return ri_fail(err, RI_RC_DATA, "out of memory");
+                return ri_oom(err);
             for (size_t w = 0; w < n_ind; w++)
                 all[w] = w;
             set = all;
@@ -504,7 +499,7 @@ static ri_rc publish_outputs(ri_panel *p, const ri_indicator_cfg *ind, const pre
         c = ri_panel_add_column(p, name, ind->id, n_ind, by_ind ? set : NULL, 0);
         free(all);
         if (!c)
-            return ri_fail(err, RI_RC_DATA, "out of memory");
+            return ri_oom(err);
         size_t stride = ri_column_stride(p, c);
         if (!rc) {
             for (size_t k = 0; k < p->n_areas * stride; k++)
@@ -540,7 +535,7 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
 
     *out = NULL;
     if (!res)
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     for (size_t i = 0; i < opts->n_only; i++) {
         size_t k = 0;
         while (k < job->n_indicators && strcmp(job->indicators[k].id, opts->only[i]) != 0)
@@ -553,7 +548,7 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
     }
     unsigned char *run = rc ? NULL : selection(job, opts);
     if (!rc && !run)
-        rc = ri_fail(err, RI_RC_DATA, "out of memory");
+        rc = ri_oom(err);
     for (size_t k = 0; k < job->n_indicators && !rc; k++) {
         const ri_indicator_cfg *ind = &job->indicators[k];
         prepared pr;

@@ -40,6 +40,11 @@ ri_rc ri_error_prefix(ri_error *err, const char *fmt, ...)
     return err->code;
 }
 
+ri_rc ri_oom(ri_error *err)
+{
+    return ri_fail(err, RI_RC_DATA, "out of memory");
+}
+
 void ri_error_clear(ri_error *err)
 {
     if (err) {

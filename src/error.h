@@ -38,6 +38,9 @@ ri_rc ri_fail(ri_error *err, ri_rc code, const char *fmt, ...) RI_PRINTF(3, 4);
 /* Prepend "prefix" to the message already in err; returns err->code. */
 ri_rc ri_error_prefix(ri_error *err, const char *fmt, ...) RI_PRINTF(2, 3);
 
+/* The out-of-memory error every module reports the same way; returns RI_RC_DATA. */
+ri_rc ri_oom(ri_error *err);
+
 void ri_error_clear(ri_error *err);
 
 #endif

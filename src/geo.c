@@ -9,11 +9,6 @@
 #include "csv.h"
 #include "strtab.h"
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 const char *ri_geo_type_from_code(const char *code)
 {
     static const struct {
@@ -143,7 +138,7 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
     if (!lk || !pairs) {
         free(lk);
         ri_strtab_free(pairs);
-        return oom(err);
+        return ri_oom(err);
     }
     lk->cfg = cfg;
     if ((rc = ri_csv_open(cfg->path, &csv, err)))
@@ -166,7 +161,7 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
         goto done;
     }
     if (cfg->n_filters && !(c_filter = calloc(cfg->n_filters, sizeof *c_filter))) {
-        rc = oom(err);
+        rc = ri_oom(err);
         goto done;
     }
     for (size_t f = 0; f < cfg->n_filters; f++)
@@ -185,7 +180,7 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
         for (size_t f = 0; f < cfg->n_filters && keep; f++) {
             char *cell = field_dup(&rec.fields[c_filter[f]]);
             if (!cell) {
-                rc = oom(err);
+                rc = ri_oom(err);
                 goto done;
             }
             keep = 0;
@@ -203,7 +198,7 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
             free(child);
             free(parent);
             free(name);
-            rc = oom(err);
+            rc = ri_oom(err);
             goto done;
         }
         if (!*child || !*parent) {
@@ -213,7 +208,7 @@ ri_rc ri_lookup_load(const ri_lookup_cfg *cfg, ri_lookup **out, ri_error *err)
         }
         /* A repeated pair would count the child twice in its parent's sums. */
         if (pair_seen(pairs, child, parent, &seen) != 0) {
-            rc = oom(err);
+            rc = ri_oom(err);
             goto done;
         }
         if (seen) {
@@ -254,11 +249,6 @@ void ri_lookup_free(ri_lookup *lk)
     free(lk->parent_name);
     free(lk->line);
     free(lk);
-}
-
-static const char *loc_file(const ri_loc *loc)
-{
-    return loc->file ? loc->file : "config";
 }
 
 /* Sum members[] of column c into area `target`; NaN where any member is missing. */
@@ -304,7 +294,7 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
     ri_rc rc = RI_RC_OK;
 
     if (!parent_of || !child_of || !members || !order) {
-        rc = oom(err);
+        rc = ri_oom(err);
         goto done;
     }
     if (cfg->n_aggregate == 0)
@@ -314,7 +304,7 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
         child_of[i] = ri_panel_area(p, lk->child[i]);
         parent_of[i] = ri_panel_add_area(p, lk->parent[i], lk->parent_name[i], type);
         if (parent_of[i] == (size_t)-1)
-            rc = oom(err);
+            rc = ri_oom(err);
         order[i].parent = parent_of[i];
         order[i].pair = i;
     }
@@ -324,7 +314,7 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
         ri_column *c = (ri_column *)ri_panel_column(p, cfg->aggregate[m]);
         if (!c) {
             rc = ri_fail(err, RI_RC_USAGE, "%s:%d: lookup \"%s\": aggregate measure \"%s\" is not a measure of any dataset",
-                         loc_file(&cfg->loc), cfg->loc.line, cfg->id, cfg->aggregate[m]);
+                         ri_loc_file(&cfg->loc), cfg->loc.line, cfg->id, cfg->aggregate[m]);
             break;
         }
         for (size_t i = 0; i < lk->n && !rc; i++) {
@@ -335,7 +325,7 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
             else if (c->present[parent_of[i]])
                 rc = ri_fail(err, RI_RC_USAGE,
                              "%s:%d: lookup \"%s\": area %s already has \"%s\" in dataset \"%s\"; expected one source (filter it out of the data or drop \"%s\" from aggregate)",
-                             loc_file(&cfg->loc), cfg->loc.line, cfg->id, lk->parent[i], c->name,
+                             ri_loc_file(&cfg->loc), cfg->loc.line, cfg->id, lk->parent[i], c->name,
                              c->dataset, c->name);
         }
         for (size_t g = 0; g < lk->n && !rc;) {
@@ -373,7 +363,7 @@ static ri_rc add_aggregate(ri_panel *p, const ri_aggregate_cfg *ag, ri_error *er
     ri_rc rc = RI_RC_OK;
 
     if (!members)
-        return oom(err);
+        return ri_oom(err);
     for (size_t ci = 0; ci < p->n_cols && !rc; ci++) {
         ri_column *c = &p->cols[ci];
         size_t n_members = 0, listed_absent = 0;
@@ -393,17 +383,17 @@ static ri_rc add_aggregate(ri_panel *p, const ri_aggregate_cfg *ag, ri_error *er
         if (!ag->members_type && listed_absent) {
             rc = ri_fail(err, RI_RC_DATA,
                          "%s:%d: aggregate %s: %zu of its members have no \"%s\" data (dataset \"%s\"); expected all members or none",
-                         loc_file(&ag->loc), ag->loc.line, ag->code, listed_absent, c->name, c->dataset);
+                         ri_loc_file(&ag->loc), ag->loc.line, ag->code, listed_absent, c->name, c->dataset);
             break;
         }
         if (target == (size_t)-1 && (target = ri_panel_add_area(p, ag->code, ag->name, ag->type)) == (size_t)-1) {
-            rc = oom(err);
+            rc = ri_oom(err);
             break;
         }
         if (c->present[target]) {
             rc = ri_fail(err, RI_RC_USAGE,
                          "%s:%d: aggregate %s: the area already has \"%s\" in dataset \"%s\"; expected one source (use another code for the aggregate)",
-                         loc_file(&ag->loc), ag->loc.line, ag->code, c->name, c->dataset);
+                         ri_loc_file(&ag->loc), ag->loc.line, ag->code, c->name, c->dataset);
             break;
         }
         sum_into(p, c, target, members, n_members);

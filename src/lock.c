@@ -110,7 +110,7 @@ ri_rc ri_lock_acquire(const char *path, long wait_seconds, ri_lock **out, ri_err
     (void)set_pid(fd, (long)getpid());
     if (!(l = malloc(sizeof *l))) {
         close(fd);
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     }
     l->fd = fd;
     *out = l;

@@ -22,11 +22,6 @@
 /* A manifest is a few kilobytes per input; anything far larger is not one. */
 #define MANIFEST_MAX (16L * 1024 * 1024)
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 void ri_iso_time(time_t t, char buf[32])
 {
     struct tm tm;
@@ -80,7 +75,7 @@ static ri_rc file_info(const char *path, ri_file_info *fi, ri_error *err)
     unsigned long long bytes;
 
     if (!(fi->path = absolute(path, 1)))
-        return oom(err);
+        return ri_oom(err);
     if (stat(path, &st) != 0)
         return ri_fail(err, RI_RC_DATA, "%s: cannot read: %s", path, strerror(errno));
     if (ri_sha256_file(path, fi->sha256, &bytes, err))
@@ -150,7 +145,7 @@ static ri_rc add_plugin(ri_manifest *m, const ri_loaded *l, ri_error *err)
             return RI_RC_OK;
     m->n_plugins++;
     if (!(p->name = strdup(l->name)) || !(p->version = strdup(l->desc->version)))
-        return oom(err);
+        return ri_oom(err);
     p->abi_major = l->desc->abi_major;
     p->abi_minor = l->desc->abi_minor;
     if (file_info(l->path, &p->file, err))
@@ -215,7 +210,7 @@ ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *p
         || !(m->plugins = calloc(job->n_indicators + 1, sizeof *m->plugins))
         || (period && !(m->period = strdup(period))) || (output_dir && !(m->output_dir = strdup(output_dir)))) {
         ri_manifest_free(m);
-        return oom(err);
+        return ri_oom(err);
     }
     rc = file_info(job->path, &m->config, err);
     for (size_t i = 0; !rc && i < job->n_files; i++)
@@ -228,7 +223,7 @@ ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *p
         const char *path = ds ? job->datasets[i].path : job->lookups[i - job->n_datasets].path;
         in->kind = ds ? "dataset" : "lookup";
         if (!(in->id = strdup(id)))
-            rc = oom(err);
+            rc = ri_oom(err);
         else
             rc = file_info(path, &in->file, err);
     }
@@ -565,7 +560,7 @@ ri_rc ri_manifest_compare(const ri_manifest *m, const char *path, char *const *o
     since[0] = '\0';
     if (!text) {
         if (e == ENOMEM)
-            return oom(err);
+            return ri_oom(err);
         if (e == ENOENT)
             snprintf(why, why_size, "no manifest of a previous run (%s)", path);
         else

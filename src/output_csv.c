@@ -121,7 +121,7 @@ static ri_rc put_row(void *ctx, const ri_result_col *col, size_t area, size_t pe
         w->col = col;
         if (make_text(&w->head, head, 2, ',', NULL, 0) != 0 ||
             make_text(&w->tail, (const char *const *)&col->unit, 1, 0, ",", '\n') != 0)
-            return ri_fail(err, RI_RC_DATA, "out of memory");
+            return ri_oom(err);
     }
     put(w, w->areas[area].s, w->areas[area].n);
     put(w, w->periods[period].s, w->periods[period].n);
@@ -172,12 +172,12 @@ ri_rc ri_write_csv(FILE *f, const ri_results *r, const ri_selection *sel, ri_err
     if (rc != RI_RC_OK)
         return rc;
     if (!(w = calloc(1, sizeof *w)))
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     w->f = f;
     w->panel = r->panel;
     errno = 0;
     if (make_labels(w) != 0) {
-        rc = ri_fail(err, RI_RC_DATA, "out of memory");
+        rc = ri_oom(err);
     } else {
         put(w, header, sizeof header - 1);
         rc = ri_results_each(r, sel, put_row, w, err);

@@ -10,11 +10,6 @@
 #include "geo.h"
 #include "strtab.h"
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 const ri_column *ri_panel_column(const ri_panel *p, const char *name)
 {
     for (size_t c = 0; c < p->n_cols; c++)
@@ -157,24 +152,24 @@ static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_err
     j->periods = ri_strtab_new(64);
     j->industries = ri_strtab_new(64);
     if (!j->areas || !j->periods || !j->industries)
-        return oom(err);
+        return ri_oom(err);
     for (size_t d = 0; d < n; d++) {
         for (size_t a = 0; a < ds[d]->n_areas; a++) {
             const char *s = ri_strtab_get(ds[d]->areas, a);
             if (ri_strtab_intern(j->areas, s, strlen(s)) < 0)
-                return oom(err);
+                return ri_oom(err);
         }
         for (size_t i = 0; i < ds[d]->n_periods; i++) {
             const char *s = ri_strtab_get(ds[d]->periods, i);
             if (ri_strtab_intern(j->periods, s, strlen(s)) < 0)
-                return oom(err);
+                return ri_oom(err);
         }
         if (ds[d]->industries) {
             j->any_industry = 1;
             for (size_t i = 0; i < ds[d]->n_industries; i++) {
                 const char *s = ri_strtab_get(ds[d]->industries, i);
                 if (ri_strtab_intern(j->industries, s, strlen(s)) < 0)
-                    return oom(err);
+                    return ri_oom(err);
             }
         }
     }
@@ -190,24 +185,24 @@ static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_err
     p->period_years = calloc(p->n_periods, sizeof *p->period_years);
     if (!p->area_codes || !p->area_names || !p->area_types || !p->parents || !p->n_parents ||
         !p->periods || !p->period_years)
-        return oom(err);
+        return ri_oom(err);
     for (size_t a = 0; a < p->n_areas; a++)
         if (!(p->area_codes[a] = strdup(ri_strtab_get(j->areas, a))))
-            return oom(err);
+            return ri_oom(err);
     for (size_t i = 0; i < p->n_periods; i++)
         if (!(p->periods[i] = strdup(ri_strtab_get(j->periods, i))))
-            return oom(err);
+            return ri_oom(err);
     qsort(p->periods, p->n_periods, sizeof *p->periods, cmp_str);
     p->area_index = ri_strtab_new(p->n_areas);
     p->period_index = ri_strtab_new(p->n_periods);
     if (!p->area_index || !p->period_index)
-        return oom(err);
+        return ri_oom(err);
     for (size_t a = 0; a < p->n_areas; a++)
         if (ri_strtab_intern(p->area_index, p->area_codes[a], strlen(p->area_codes[a])) != (long)a)
-            return oom(err);
+            return ri_oom(err);
     for (size_t i = 0; i < p->n_periods; i++)
         if (ri_strtab_intern(p->period_index, p->periods[i], strlen(p->periods[i])) != (long)i)
-            return oom(err);
+            return ri_oom(err);
     /* dataset.c guarantees every period label starts with a four-digit year. */
     for (size_t i = 0; i < p->n_periods; i++) {
         const char *s = p->periods[i];
@@ -216,10 +211,10 @@ static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_err
     if (j->any_industry) {
         p->industries = calloc(p->n_industries, sizeof *p->industries);
         if (!p->industries)
-            return oom(err);
+            return ri_oom(err);
         for (size_t i = 0; i < p->n_industries; i++)
             if (!(p->industries[i] = strdup(ri_strtab_get(j->industries, i))))
-                return oom(err);
+                return ri_oom(err);
     }
     /* Names and types: the first dataset that knows them wins. */
     for (size_t d = 0; d < n; d++)
@@ -229,14 +224,14 @@ static ri_rc join_keys(ri_panel *p, ri_dataset **ds, size_t n, joined *j, ri_err
             if ((!p->area_names[pa] || !*p->area_names[pa]) && ds[d]->area_names[a][0]) {
                 free(p->area_names[pa]);
                 if (!(p->area_names[pa] = strdup(ds[d]->area_names[a])))
-                    return oom(err);
+                    return ri_oom(err);
             }
             if (!p->area_types[pa] && !(p->area_types[pa] = strdup(ri_geo_area_type(ds[d], a))))
-                return oom(err);
+                return ri_oom(err);
         }
     for (size_t a = 0; a < p->n_areas; a++)
         if (!p->area_names[a] && !(p->area_names[a] = strdup("")))
-            return oom(err);
+            return ri_oom(err);
     return RI_RC_OK;
 }
 
@@ -252,7 +247,7 @@ static ri_rc place_column(ri_panel *p, ri_dataset **ds, const size_t *owner, siz
         const ri_dataset_cfg *now = ds[d]->cfg, *before = ds[owner[c]]->cfg;
         if (prefers(now, before->id)) {
             if (shape_column(p, &p->cols[c], x->n_industries, x->industries ? ind_map : NULL) != 0)
-                return oom(err);
+                return ri_oom(err);
             *slot = (long)c;
             return RI_RC_OK;
         }
@@ -260,11 +255,11 @@ static ri_rc place_column(ri_panel *p, ri_dataset **ds, const size_t *owner, siz
             return RI_RC_OK;
         return ri_fail(err, RI_RC_USAGE,
                        "%s:%d: measure \"%s\" comes from datasets \"%s\" and \"%s\"; expected one source (add prefer_over = [\"%s\"] to the dataset that should win)",
-                       now->loc.file ? now->loc.file : "config", now->loc.line, name, before->id,
+                       ri_loc_file(&now->loc), now->loc.line, name, before->id,
                        now->id, before->id);
     }
     if (!ri_panel_add_column(p, name, x->cfg->id, x->n_industries, x->industries ? ind_map : NULL, 0))
-        return oom(err);
+        return ri_oom(err);
     *slot = (long)p->n_cols - 1;
     return RI_RC_OK;
 }
@@ -294,7 +289,7 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
         size_t *period_map = malloc(x->n_periods * sizeof *period_map);
         size_t *ind_map = malloc(x->n_industries * sizeof *ind_map);
         if (!area_map || !period_map || !ind_map)
-            rc = oom(err);
+            rc = ri_oom(err);
         for (size_t a = 0; !rc && a < x->n_areas; a++) {
             const char *code = ri_strtab_get(x->areas, a);
             area_map[a] = (size_t)ri_strtab_find(j->areas, code, strlen(code));
@@ -316,7 +311,7 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
                 continue;
             size_t *o = realloc(owner, p->n_cols * sizeof *o);
             if (!o) {
-                rc = oom(err);
+                rc = ri_oom(err);
                 break;
             }
             owner = o;
@@ -324,7 +319,7 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
             ri_column *col = &p->cols[slot];
             free(col->dataset);
             if (!(col->dataset = strdup(x->cfg->id))) {
-                rc = oom(err);
+                rc = ri_oom(err);
                 break;
             }
             col->additive = x->additive[m];
@@ -358,7 +353,7 @@ static ri_rc record_info(ri_panel *p, ri_dataset **ds, size_t n, ri_error *err)
 {
     p->datasets = calloc(n, sizeof *p->datasets);
     if (!p->datasets)
-        return oom(err);
+        return ri_oom(err);
     p->n_datasets = n;
     for (size_t d = 0; d < n; d++) {
         ri_dataset_info *info = &p->datasets[d];
@@ -375,7 +370,7 @@ static ri_rc record_info(ri_panel *p, ri_dataset **ds, size_t n, ri_error *err)
         info->first_period = strdup(ri_strtab_get(ds[d]->periods, 0));
         info->last_period = strdup(ri_strtab_get(ds[d]->periods, ds[d]->n_periods - 1));
         if (!info->id || !info->path || !info->first_period || !info->last_period)
-            return oom(err);
+            return ri_oom(err);
     }
     return RI_RC_OK;
 }
@@ -396,7 +391,7 @@ static ri_rc record_parents(ri_panel *p, ri_lookup **lookups, size_t n, ri_error
                 continue;
             size_t *grown = realloc(p->parents[c], (p->n_parents[c] + 1) * sizeof *grown);
             if (!grown)
-                return oom(err);
+                return ri_oom(err);
             grown[p->n_parents[c]++] = par;
             p->parents[c] = grown;
         }
@@ -471,16 +466,16 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
         ri_rc rc;
         if (ri_panel_column(p, d->name))
             return ri_fail(err, RI_RC_USAGE, "%s:%d: derived measure \"%s\" has the name of a dataset measure; expected a new name",
-                           d->loc.file ? d->loc.file : "config", d->loc.line, d->name);
+                           ri_loc_file(&d->loc), d->loc.line, d->name);
         derive_ctx ctx = {p, calloc(p->n_cols + 1, 1), NULL, 0};
         if (!ctx.used || !(c = ri_panel_add_column(p, d->name, "derived", 1, NULL, d->additive))) {
             derive_ctx_free(&ctx);
-            return oom(err);
+            return ri_oom(err);
         }
         rc = ri_derive_eval(d->expr, lookup_measure, &ctx, p->n_areas * p->n_periods, c->v, err);
         if (rc) {
             derive_ctx_free(&ctx);
-            return ri_error_prefix(err, "%s:%d: derived measure \"%s\": ", d->loc.file ? d->loc.file : "config",
+            return ri_error_prefix(err, "%s:%d: derived measure \"%s\": ", ri_loc_file(&d->loc),
                                    d->loc.line, d->name);
         }
         /* An area is in a derived measure's data only when it is in the data of every operand. */
@@ -505,7 +500,7 @@ ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
 
     *out = NULL;
     if (!p || !ds || !lookups) {
-        rc = oom(err);
+        rc = ri_oom(err);
         goto done;
     }
     for (size_t l = 0; l < job->n_lookups && !rc; l++)

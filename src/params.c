@@ -119,7 +119,7 @@ static ri_rc bind_one(const ri_param_spec *s, const ri_raw_param *raw, ri_value 
 static ri_rc located(ri_rc rc, const ri_loc *loc, const ri_indicator_cfg *ind, ri_error *err)
 {
     if (rc)
-        ri_error_prefix(err, "%s:%d: indicator \"%s\": ", loc->file ? loc->file : "config",
+        ri_error_prefix(err, "%s:%d: indicator \"%s\": ", ri_loc_file(loc),
                         loc->line, ind->id);
     return rc;
 }
@@ -134,7 +134,7 @@ ri_rc ri_params_bind(const ri_plugin *d, const ri_indicator_cfg *ind, ri_value *
     if (!v || !names) {
         free(v);
         free(names);
-        return ri_fail(err, RI_RC_DATA, "out of memory");
+        return ri_oom(err);
     }
     for (size_t k = 0; k < d->n_params; k++)
         names[k] = d->params[k].name;

@@ -41,11 +41,6 @@ struct ri_plugin_host {
 /* libltdl is process-global; hosts share one initialisation. */
 static int ltdl_users;
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 static int push_dir(ri_plugin_host *h, const char *dir)
 {
     char **dirs;
@@ -88,7 +83,7 @@ ri_rc ri_host_new(char *const *cli_dirs, size_t n_cli, char *const *job_dirs, si
         bad = push_dir(h, RI_PLUGINDIR) != 0;
     if (bad) {
         ri_host_free(h);
-        return oom(err);
+        return ri_oom(err);
     }
     if (ltdl_users == 0 && lt_dlinit() != 0) {
         ri_host_free(h);
@@ -487,7 +482,7 @@ static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_n
         h->loaded = l;
     if (!l || !hs) {
         lt_dlclose(handle);
-        return oom(err);
+        return ri_oom(err);
     }
     h->handles = hs;
     l = &h->loaded[h->n_loaded];
@@ -496,7 +491,7 @@ static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_n
     l->desc = d;
     hs[h->n_loaded++] = handle;
     if (!l->name || !l->path)
-        return oom(err);
+        return ri_oom(err);
     *out = l;
     return RI_RC_OK;
 }
@@ -622,7 +617,7 @@ ri_rc ri_host_list(ri_plugin_host *h, ri_listing *out, ri_error *err)
                 free(path);
                 free(name);
                 closedir(dir);
-                return oom(err);
+                return ri_oom(err);
             }
             free(path);
             free(name);
@@ -631,7 +626,7 @@ ri_rc ri_host_list(ri_plugin_host *h, ri_listing *out, ri_error *err)
     }
     out->plugins = malloc((h->n_loaded ? h->n_loaded : 1) * sizeof *out->plugins);
     if (!out->plugins)
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < h->n_loaded; i++)
         out->plugins[i] = &h->loaded[i];
     out->n_plugins = h->n_loaded;

@@ -18,11 +18,6 @@
 /* mkstemp replaces exactly these six characters. */
 #define TEMP_SUFFIX "XXXXXX"
 
-static ri_rc oom(ri_error *err)
-{
-    return ri_fail(err, RI_RC_DATA, "out of memory");
-}
-
 /* ------------------------------------------------------------ paths */
 
 static const char *base_of(const char *path)
@@ -134,12 +129,12 @@ ri_rc ri_run_plan_make(const ri_job *job, const char *output_dir, ri_run_plan *p
 
     memset(plan, 0, sizeof *plan);
     if (!(plan->outputs = calloc(job->n_outputs ? job->n_outputs : 1, sizeof *plan->outputs)))
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < job->n_outputs; i++) {
         const char *path = job->outputs[i].path;
         if (!(plan->outputs[i] = output_dir ? join(output_dir, base_of(path)) : strdup(path))) {
             ri_run_plan_free(plan);
-            return oom(err);
+            return ri_oom(err);
         }
         plan->n_outputs = i + 1;
     }
@@ -154,7 +149,7 @@ ri_rc ri_run_plan_make(const ri_job *job, const char *output_dir, ri_run_plan *p
     free(home);
     if (bad) {
         ri_run_plan_free(plan);
-        return oom(err);
+        return ri_oom(err);
     }
     if (check_distinct(plan, output_dir, err)) {
         ri_run_plan_free(plan);
@@ -180,7 +175,7 @@ static ri_rc check_dir(const char *file, const char *what, ri_error *err)
     ri_rc rc = RI_RC_OK;
 
     if (!dir)
-        return oom(err);
+        return ri_oom(err);
     if (stat(dir, &st) != 0)
         rc = ri_fail(err, RI_RC_DATA, "%s: the directory of %s %s does not exist: %s", dir, what, file,
                      strerror(errno));
@@ -214,7 +209,7 @@ static ri_rc clean_one(const char *final, void (*removed)(void *, const char *),
     DIR *d;
 
     if (!dir)
-        return oom(err);
+        return ri_oom(err);
     if (!(d = opendir(dir))) {
         /* A missing directory holds no stale files; writing there fails later with a clear message. */
         if (errno != ENOENT)
@@ -229,7 +224,7 @@ static ri_rc clean_one(const char *final, void (*removed)(void *, const char *),
         if (!is_temp_of(e->d_name, base))
             continue;
         if (!(path = join(dir, e->d_name))) {
-            rc = oom(err);
+            rc = ri_oom(err);
             break;
         }
         /* Another user's file is not ours to remove, whatever its name. */
@@ -274,7 +269,7 @@ ri_rc ri_run_period_mask(const ri_panel *panel, const char *period, const char *
                        period, panel->periods[0], panel->periods[panel->n_periods - 1]);
     }
     if (!(*mask = calloc(panel->n_periods, 1)))
-        return oom(err);
+        return ri_oom(err);
     (*mask)[t] = 1;
     return RI_RC_OK;
 }
@@ -397,7 +392,7 @@ static ri_rc write_temp(const char *final, ri_rc (*fn)(void *, FILE *, ri_error 
     int fd;
 
     if (!(*tmp = temp_template(final)))
-        return oom(err);
+        return ri_oom(err);
     if ((fd = mkstemp(*tmp)) < 0) {
         rc = ri_fail(err, RI_RC_DATA, "%s: cannot create a temporary file beside it: %s; expected a writable directory",
                      final, strerror(errno));
@@ -437,7 +432,7 @@ ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *p
     *written = NULL;
     *n_written = 0;
     if (!w)
-        return oom(err);
+        return ri_oom(err);
     for (size_t i = 0; i < n && !rc; i++) {
         char *buf = NULL;
         size_t len = 0;
@@ -446,12 +441,12 @@ ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *p
             if (f)
                 fclose(f);
             free(buf);
-            rc = oom(err);
+            rc = ri_oom(err);
             break;
         }
         rc = write_output(&job->outputs[i], r, periods, f, err);
         if (fclose(f) != 0 && !rc)
-            rc = oom(err);
+            rc = ri_oom(err);
         if (rc)
             ri_error_prefix(err, "%s: ", plan->outputs[i]);
         else {
@@ -496,7 +491,7 @@ ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *pl
     *out = NULL;
     if (!s || !(s->files = calloc(n + 1, sizeof *s->files)) || !(s->written = calloc(n ? n : 1, sizeof *s->written))) {
         ri_staging_free(s);
-        return oom(err);
+        return ri_oom(err);
     }
     s->n_outputs = n;
     for (size_t i = 0; i < n; i++) {
@@ -507,7 +502,7 @@ ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *pl
         s->n_files = i + 1;
         if (!(s->files[i].final = strdup(plan->outputs[i])) || !(w->path = strdup(plan->outputs[i]))) {
             ri_staging_free(s);
-            return oom(err);
+            return ri_oom(err);
         }
         w->format = format_name(job->outputs[i].format);
         if (write_temp(plan->outputs[i], write_output_cb, &ctx, &s->files[i].tmp, err)
@@ -533,7 +528,7 @@ ri_rc ri_run_stage_manifest(ri_staging *s, const char *path,
     staged *m = &s->files[s->n_outputs];
 
     if (!(m->final = strdup(path)))
-        return oom(err);
+        return ri_oom(err);
     s->n_files = s->n_outputs + 1;
     s->has_manifest = 1;
     return write_temp(path, fn, ctx, &m->tmp, err);
@@ -587,7 +582,7 @@ static ri_rc make_backup(staged *f, ri_error *err)
         return ri_fail(err, RI_RC_DATA, "%s: is not a regular file; expected a file regind may replace (remove it or write elsewhere)",
                        f->final);
     if (!(f->backup = temp_template(f->final)))
-        return oom(err);
+        return ri_oom(err);
     /* mkstemp only reserves a unique name; link() needs it free. */
     if ((fd = mkstemp(f->backup)) < 0 || close(fd) != 0 || unlink(f->backup) != 0 || link(f->final, f->backup) != 0) {
         ri_rc rc = ri_fail(err, RI_RC_DATA,
