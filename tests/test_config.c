@@ -21,27 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "config.h"
-
-#define PATH_BUF 4096
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("SRCDIR");
-    return s && *s ? s : ".";
-}
-
-/* Format into a PATH_BUF buffer; a test with a cut path would compare the wrong text. */
-static void fmt(char *buf, const char *f, ...) RI_PRINTF(2, 3);
-static void fmt(char *buf, const char *f, ...)
-{
-    va_list ap;
-    int n;
-    va_start(ap, f);
-    n = vsnprintf(buf, PATH_BUF, f, ap);
-    va_end(ap);
-    assert_true(n > 0 && n < PATH_BUF);
-}
 
 /* SRCDIR/rel, as the tests pass it to ri_job_load. */
 static void src_path(char *buf, const char *rel)

@@ -23,58 +23,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "config.h"
 #include "dataset.h"
 
-#define PATH_BUF 4096
-
-static char workdir[PATH_BUF];
-
-static void fmt(char *buf, const char *f, ...) RI_PRINTF(2, 3);
-static void fmt(char *buf, const char *f, ...)
-{
-    va_list ap;
-    int n;
-    va_start(ap, f);
-    n = vsnprintf(buf, PATH_BUF, f, ap);
-    va_end(ap);
-    assert_true(n > 0 && n < PATH_BUF);
-}
-
 static int make_workdir(void **state)
 {
-    const char *tmp = getenv("TMPDIR");
     (void)state;
-    snprintf(workdir, sizeof workdir, "%s/regind-dataset-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    return mkdtemp(workdir) ? 0 : -1;
+    return test_make_workdir("dataset");
 }
 
 static int remove_workdir(void **state)
 {
-    DIR *d = opendir(workdir);
-    struct dirent *e;
-    char path[PATH_BUF];
     (void)state;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            if (snprintf(path, sizeof path, "%s/%s", workdir, e->d_name) < (int)sizeof path)
-                unlink(path);
-        }
-    closedir(d);
-    return rmdir(workdir);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char path[PATH_BUF];
-    FILE *f;
-    fmt(path, "%s/%s", workdir, name);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
+    return test_remove_tree(workdir);
 }
 
 /* The path the reader names in its messages for a fixture (the job resolves it against workdir). */

@@ -25,31 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "config.h"
 #include "geo.h"
 #include "panel.h"
 
 #define PATH_BUF 4096
 #define NO_INDEX ((size_t)-1)
-
-static char workdir[PATH_BUF];
-
-static void fmt(char *buf, const char *f, ...) RI_PRINTF(2, 3);
-static void fmt(char *buf, const char *f, ...)
-{
-    va_list ap;
-    int n;
-    va_start(ap, f);
-    n = vsnprintf(buf, PATH_BUF, f, ap);
-    va_end(ap);
-    assert_true(n > 0 && n < PATH_BUF);
-}
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("SRCDIR");
-    return s && *s ? s : ".";
-}
 
 /* ------------------------------------------------------------ fixture: the shipped job */
 
@@ -69,7 +51,6 @@ static const ri_lookup_cfg *job_lookup(const ri_job *job, const char *id)
 
 static int make_fixture(void **state)
 {
-    const char *tmp = getenv("TMPDIR");
     char path[PATH_BUF];
     ri_error err = {RI_RC_OK, ""};
     real *r = calloc(1, sizeof *r);
@@ -78,8 +59,7 @@ static int make_fixture(void **state)
     if (!r)
         return -1;
     *state = r;
-    snprintf(workdir, sizeof workdir, "%s/regind-panel-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(workdir))
+    if (test_make_workdir("panel") != 0)
         return -1;
     snprintf(path, sizeof path, "%s/conf/regind.cfg", srcdir());
     if (ri_job_load(path, &r->job, &err) != RI_RC_OK ||
@@ -100,9 +80,6 @@ static int make_fixture(void **state)
 static int free_fixture(void **state)
 {
     real *r = *state;
-    DIR *d = opendir(workdir);
-    struct dirent *e;
-    char path[PATH_BUF];
 
     if (r) {
         ri_lookup_free(r->lad21);
@@ -111,14 +88,7 @@ static int free_fixture(void **state)
         ri_job_free(r->job);
         free(r);
     }
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            snprintf(path, sizeof path, "%s/%s", workdir, e->d_name) < (int)sizeof path)
-            unlink(path);
-    closedir(d);
-    return rmdir(workdir);
+    return test_remove_tree(workdir);
 }
 
 /* ------------------------------------------------------------ panel accessors */
@@ -413,17 +383,6 @@ static void test_real_ukx(void **state)
 }
 
 /* ------------------------------------------------------------ synthetic jobs */
-
-static void write_file(const char *name, const char *text)
-{
-    char path[PATH_BUF];
-    FILE *f;
-    fmt(path, "%s/%s", workdir, name);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-}
 
 /* Line of the first occurrence of needle in text (1-based). */
 static int line_of(const char *text, const char *needle)

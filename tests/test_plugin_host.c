@@ -24,27 +24,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "config.h"
 #include "engine.h"
 #include "panel.h"
 #include "params.h"
 #include "plugin_host.h"
 #include "results.h"
-
-#define PATH_BUF 4096
-
-static char workdir[PATH_BUF];
-
-static void fmt(char *buf, const char *f, ...) RI_PRINTF(2, 3);
-static void fmt(char *buf, const char *f, ...)
-{
-    va_list ap;
-    int n;
-    va_start(ap, f);
-    n = vsnprintf(buf, PATH_BUF, f, ap);
-    va_end(ap);
-    assert_true(n > 0 && n < PATH_BUF);
-}
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -69,41 +55,18 @@ static void assert_has(const char *msg, const char *want)
         fail_msg("message \"%s\" lacks \"%s\"", msg, want);
 }
 
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    DIR *d;
-    struct dirent *e;
-    char sub[PATH_BUF];
-
-    if (lstat(path, &st) != 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode))
-        return unlink(path);
-    if (!(d = opendir(path)))
-        return -1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
-            remove_tree(sub);
-    closedir(d);
-    return rmdir(path);
-}
-
 static int make_workdir(void **state)
 {
-    const char *tmp = getenv("TMPDIR");
     (void)state;
     /* The search path must be only what each test sets up. */
     unsetenv("REGIND_PLUGIN_PATH");
-    snprintf(workdir, sizeof workdir, "%s/regind-host-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    return mkdtemp(workdir) ? 0 : -1;
+    return test_make_workdir("host");
 }
 
 static int remove_workdir(void **state)
 {
     (void)state;
-    return remove_tree(workdir);
+    return test_remove_tree(workdir);
 }
 
 static ri_plugin_host *host_with(char *const *cli, size_t n_cli, char *const *job, size_t n_job)
@@ -749,17 +712,6 @@ typedef struct engine_fixture {
     ri_panel *panel;
     ri_plugin_host *host;
 } engine_fixture;
-
-static void write_file(const char *name, const char *text)
-{
-    char path[PATH_BUF];
-    FILE *f;
-    fmt(path, "%s/%s", workdir, name);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-}
 
 static void engine_open(engine_fixture *fx)
 {
