@@ -278,14 +278,16 @@ static char *put_exponent(char *p, int e)
  * Lay the digits out as printf's %g would with P = max(15, digits): plain
  * decimal unless the exponent is below -4 or at least P.
  */
-void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX])
+char *ri_format_number_end(double v, char *out)
 {
-    char digits[24], *p = buf;
+    char digits[24], *p = out;
     int len, k, exp10, limit;
 
     if (v == 0) {
-        strcpy(buf, signbit(v) ? "-0" : "0");
-        return;
+        if (signbit(v))
+            *p++ = '-';
+        *p++ = '0';
+        return p;
     }
     if (v < 0) {
         *p++ = '-';
@@ -323,5 +325,10 @@ void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX])
         memcpy(p, digits, (size_t)len);
         p += len;
     }
-    *p = '\0';
+    return p;
+}
+
+void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX])
+{
+    *ri_format_number_end(v, buf) = '\0';
 }

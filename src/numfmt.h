@@ -15,4 +15,8 @@
 /* Write finite v into buf. */
 void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX]);
 
+/* The same text at out, unterminated (at most RI_NUMBER_TEXT_MAX - 1
+   bytes); returns the end. For writers that assemble rows in place. */
+char *ri_format_number_end(double v, char *out);
+
 #endif

@@ -1,7 +1,6 @@
 /* output_csv.c — tidy CSV writer (see output_csv.h). */
 #include "output_csv.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +17,14 @@ typedef struct text {
  * most of its time.
  */
 typedef struct csv_writer {
-    FILE *f;
+    ri_sink *sink;
     const ri_panel *panel;
     text *areas;        /* [n_areas]: "code,name," */
     text *periods;      /* [n_periods]: "period," */
     text *industries;   /* [n_industries]: "industry," */
     const ri_result_col *col;
     text head, tail;    /* for col: "indicator,output," and ",unit\n" */
-    char buf[1 << 16];
-    size_t used;
-    int failed;
 } csv_writer;
-
-static ri_rc write_failed(ri_error *err)
-{
-    /* Some streams (fmemopen) fail without setting errno. */
-    return ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno ? errno : EIO));
-}
 
 /* Append the CSV form of s: quoted when needed, with a leading apostrophe for formula starts. */
 static char *escape_into(char *out, const char *s)
@@ -87,25 +77,28 @@ static void free_texts(text *t, size_t n)
     free(t);
 }
 
-static void flush_buf(csv_writer *w)
+static char *put(char *p, const text *t)
 {
-    if (w->used && fwrite(w->buf, 1, w->used, w->f) != w->used)
-        w->failed = 1;
-    w->used = 0;
+    memcpy(p, t->s, t->n);
+    return p + t->n;
 }
 
-static void put(csv_writer *w, const char *s, size_t n)
+/* A row too long to reserve at once: labels of tens of kilobytes. */
+static ri_rc slow_row(csv_writer *w, size_t area, size_t period, size_t industry, double v)
 {
-    if (w->used + n > sizeof w->buf) {
-        flush_buf(w);
-        if (n > sizeof w->buf) {
-            if (fwrite(s, 1, n, w->f) != n)
-                w->failed = 1;
-            return;
-        }
-    }
-    memcpy(w->buf + w->used, s, n);
-    w->used += n;
+    char num[RI_NUMBER_TEXT_MAX];
+
+    ri_sink_write(w->sink, w->areas[area].s, w->areas[area].n);
+    ri_sink_write(w->sink, w->periods[period].s, w->periods[period].n);
+    if (industry != RI_NO_INDUSTRY)
+        ri_sink_write(w->sink, w->industries[industry].s, w->industries[industry].n);
+    else
+        ri_sink_write(w->sink, ",", 1);
+    ri_sink_write(w->sink, w->head.s, w->head.n);
+    if (!isnan(v))
+        ri_sink_write(w->sink, num, (size_t)(ri_format_number_end(v, num) - num));
+    ri_sink_write(w->sink, w->tail.s, w->tail.n);
+    return RI_RC_OK;
 }
 
 static ri_rc put_row(void *ctx, const ri_result_col *col, size_t area, size_t period,
@@ -123,20 +116,24 @@ static ri_rc put_row(void *ctx, const ri_result_col *col, size_t area, size_t pe
             make_text(&w->tail, (const char *const *)&col->unit, 1, 0, ",", '\n') != 0)
             return ri_oom(err);
     }
-    put(w, w->areas[area].s, w->areas[area].n);
-    put(w, w->periods[period].s, w->periods[period].n);
+    size_t room = w->areas[area].n + w->periods[period].n + 1 + w->head.n + RI_NUMBER_TEXT_MAX + w->tail.n;
     if (industry != RI_NO_INDUSTRY)
-        put(w, w->industries[industry].s, w->industries[industry].n);
+        room += w->industries[industry].n;
+    if (room > RI_SINK_RESERVE_MAX)
+        return slow_row(w, area, period, industry, v);
+    char *p = ri_sink_reserve(w->sink, room);
+    p = put(p, &w->areas[area]);
+    p = put(p, &w->periods[period]);
+    if (industry != RI_NO_INDUSTRY)
+        p = put(p, &w->industries[industry]);
     else
-        put(w, ",", 1);
-    put(w, w->head.s, w->head.n);
-    if (!isnan(v)) {
-        char num[RI_NUMBER_TEXT_MAX];
-        ri_format_number(v, num);
-        put(w, num, strlen(num));
-    }
-    put(w, w->tail.s, w->tail.n);
-    return w->failed ? write_failed(err) : RI_RC_OK;
+        *p++ = ',';
+    p = put(p, &w->head);
+    if (!isnan(v))
+        p = ri_format_number_end(v, p);
+    p = put(p, &w->tail);
+    ri_sink_commit(w->sink, p);
+    return RI_RC_OK;
 }
 
 /* The escaped labels of the panel, made once per file. */
@@ -163,7 +160,7 @@ static int make_labels(csv_writer *w)
     return 0;
 }
 
-ri_rc ri_write_csv(FILE *f, const ri_results *r, const ri_selection *sel, ri_error *err)
+ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
     static const char header[] = "area_code,area_name,period,industry,indicator,output,value,unit\n";
     csv_writer *w;
@@ -173,18 +170,13 @@ ri_rc ri_write_csv(FILE *f, const ri_results *r, const ri_selection *sel, ri_err
         return rc;
     if (!(w = calloc(1, sizeof *w)))
         return ri_oom(err);
-    w->f = f;
+    w->sink = sink;
     w->panel = r->panel;
-    errno = 0;
     if (make_labels(w) != 0) {
         rc = ri_oom(err);
     } else {
-        put(w, header, sizeof header - 1);
+        ri_sink_write(sink, header, sizeof header - 1);
         rc = ri_results_each(r, sel, put_row, w, err);
-        flush_buf(w);
-        /* A full disk often shows only when the last buffer is flushed. */
-        if (rc == RI_RC_OK && (w->failed || fflush(f) != 0 || ferror(f)))
-            rc = write_failed(err);
     }
     free_texts(w->areas, r->panel->n_areas);
     free_texts(w->periods, r->panel->n_periods);

@@ -18,20 +18,17 @@
  * "'=SUM(A1,A2)". The value column is never altered, so negative numbers
  * stay numbers.
  *
- * The caller owns the stream; the writer flushes it but never closes it.
+ * The caller owns the sink and learns of write errors when it closes it.
  */
 #ifndef RI_OUTPUT_CSV_H
 #define RI_OUTPUT_CSV_H
 
-#include <stdio.h>
-
 #include "error.h"
 #include "results.h"
+#include "sink.h"
 
-/* Write the cells sel selects (NULL = all) to f. RI_RC_USAGE or RI_RC_DATA
-   from ri_results_check() before anything is written; RI_RC_DATA with
-   "write failed: <reason>" when the stream fails (the caller may prefix the
-   file name with ri_error_prefix()). */
-ri_rc ri_write_csv(FILE *f, const ri_results *r, const ri_selection *sel, ri_error *err);
+/* Write the cells sel selects (NULL = all) to sink. RI_RC_USAGE or
+   RI_RC_DATA from ri_results_check() before anything is written. */
+ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err);
 
 #endif

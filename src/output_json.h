@@ -16,7 +16,7 @@
  * through unchanged. Unlike the CSV writer, nothing is neutralised: JSON is
  * not run as formulas.
  *
- * The caller owns the stream; the writer flushes it but never closes it.
+ * The caller owns the sink and learns of write errors when it closes it.
  */
 #ifndef RI_OUTPUT_JSON_H
 #define RI_OUTPUT_JSON_H
@@ -25,12 +25,11 @@
 
 #include "error.h"
 #include "results.h"
+#include "sink.h"
 
-/* Write the cells sel selects (NULL = all) to f. RI_RC_USAGE or RI_RC_DATA
-   from ri_results_check() before anything is written; RI_RC_DATA with
-   "write failed: <reason>" when the stream fails (the caller may prefix the
-   file name with ri_error_prefix()). */
-ri_rc ri_write_json(FILE *f, const ri_results *r, const ri_selection *sel, ri_error *err);
+/* Write the cells sel selects (NULL = all) to sink. RI_RC_USAGE or
+   RI_RC_DATA from ri_results_check() before anything is written. */
+ri_rc ri_write_json(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err);
 
 /* s as a JSON string literal (quotes, backslashes and control characters escaped), or null when s is NULL. */
 void ri_json_put_string(FILE *f, const char *s);

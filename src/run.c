@@ -347,23 +347,27 @@ static const char *format_name(ri_format f)
     return f == RI_FORMAT_JSON ? "json" : "csv";
 }
 
-static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const unsigned char *periods, FILE *f,
-                          ri_error *err)
+static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const unsigned char *periods, int fd,
+                          ri_written *w, ri_error *err)
 {
     ri_selection sel = {NULL, periods, (const char *const *)o->indicators, o->n_indicators};
-    return o->format == RI_FORMAT_JSON ? ri_write_json(f, r, &sel, err) : ri_write_csv(f, r, &sel, err);
-}
+    ri_sink_summary sum;
+    ri_sink *sink;
+    ri_rc rc = ri_sink_file(fd, &sink, err);
 
-typedef struct output_ctx {
-    const ri_output_cfg *o;
-    const ri_results *r;
-    const unsigned char *periods;
-} output_ctx;
-
-static ri_rc write_output_cb(void *ctx, FILE *f, ri_error *err)
-{
-    const output_ctx *c = ctx;
-    return write_output(c->o, c->r, c->periods, f, err);
+    if (rc)
+        return rc;
+    rc = o->format == RI_FORMAT_JSON ? ri_write_json(sink, r, &sel, err) : ri_write_csv(sink, r, &sel, err);
+    if (rc) {
+        ri_sink_close(sink, NULL, NULL);
+        return rc;
+    }
+    if ((rc = ri_sink_close(sink, &sum, err)))
+        return rc;
+    w->format = format_name(o->format);
+    w->bytes = (size_t)sum.bytes;
+    memcpy(w->sha256, sum.sha256, sizeof w->sha256);
+    return RI_RC_OK;
 }
 
 /*
@@ -383,24 +387,58 @@ static mode_t file_mode(const char *final)
     return 0666 & ~mask;
 }
 
-/* Write with fn to a new temporary file beside final; *tmp names it, even after a failure. */
-static ri_rc write_temp(const char *final, ri_rc (*fn)(void *, FILE *, ri_error *), void *ctx, char **tmp,
-                        ri_error *err)
+/* A new temporary file beside final, open for writing as fd; *tmp names it, even after a failure. */
+static ri_rc open_temp(const char *final, char **tmp, int *fd, ri_error *err)
 {
-    FILE *f;
     ri_rc rc;
-    int fd;
 
     if (!(*tmp = temp_template(final)))
         return ri_oom(err);
-    if ((fd = mkstemp(*tmp)) < 0) {
+    if ((*fd = mkstemp(*tmp)) < 0) {
         rc = ri_fail(err, RI_RC_DATA, "%s: cannot create a temporary file beside it: %s; expected a writable directory",
                      final, strerror(errno));
         free(*tmp);
         *tmp = NULL;
         return rc;
     }
-    if (fchmod(fd, file_mode(final)) != 0 || !(f = fdopen(fd, "w"))) {
+    if (fchmod(*fd, file_mode(final)) != 0) {
+        rc = ri_fail(err, RI_RC_DATA, "%s: %s", *tmp, strerror(errno));
+        close(*fd);
+        return rc;
+    }
+    return RI_RC_OK;
+}
+
+/* Write an output to a new temporary file beside final; *tmp names it, even after a failure. */
+static ri_rc write_output_temp(const char *final, const ri_output_cfg *o, const ri_results *r,
+                               const unsigned char *periods, char **tmp, ri_written *w, ri_error *err)
+{
+    int fd;
+    ri_rc rc = open_temp(final, tmp, &fd, err);
+
+    if (rc)
+        return rc;
+    rc = write_output(o, r, periods, fd, w, err);
+    if (!rc && fsync(fd) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno));
+    if (close(fd) != 0 && !rc)
+        rc = ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno));
+    if (rc)
+        ri_error_prefix(err, "%s: ", final);
+    return rc;
+}
+
+/* Write with fn to a new temporary file beside final; *tmp names it, even after a failure. */
+static ri_rc write_temp(const char *final, ri_rc (*fn)(void *, FILE *, ri_error *), void *ctx, char **tmp,
+                        ri_error *err)
+{
+    FILE *f;
+    int fd;
+    ri_rc rc = open_temp(final, tmp, &fd, err);
+
+    if (rc)
+        return rc;
+    if (!(f = fdopen(fd, "w"))) {
         rc = ri_fail(err, RI_RC_DATA, "%s: %s", *tmp, strerror(errno));
         close(fd);
         return rc;
@@ -434,27 +472,13 @@ ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *p
     if (!w)
         return ri_oom(err);
     for (size_t i = 0; i < n && !rc; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f || !(w[i].path = strdup(plan->outputs[i]))) {
-            if (f)
-                fclose(f);
-            free(buf);
+        if (!(w[i].path = strdup(plan->outputs[i]))) {
             rc = ri_oom(err);
             break;
         }
-        rc = write_output(&job->outputs[i], r, periods, f, err);
-        if (fclose(f) != 0 && !rc)
-            rc = ri_oom(err);
-        if (rc)
+        /* No file: the sink only counts and hashes what would be written. */
+        if ((rc = write_output(&job->outputs[i], r, periods, -1, &w[i], err)))
             ri_error_prefix(err, "%s: ", plan->outputs[i]);
-        else {
-            w[i].format = format_name(job->outputs[i].format);
-            w[i].bytes = len;
-            ri_sha256_text(buf, len, w[i].sha256);
-        }
-        free(buf);
     }
     if (rc) {
         ri_written_free(w, n);
@@ -495,22 +519,17 @@ ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *pl
     }
     s->n_outputs = n;
     for (size_t i = 0; i < n; i++) {
-        output_ctx ctx = {&job->outputs[i], r, periods};
         ri_written *w = &s->written[i];
-        unsigned long long bytes = 0;
 
         s->n_files = i + 1;
         if (!(s->files[i].final = strdup(plan->outputs[i])) || !(w->path = strdup(plan->outputs[i]))) {
             ri_staging_free(s);
             return ri_oom(err);
         }
-        w->format = format_name(job->outputs[i].format);
-        if (write_temp(plan->outputs[i], write_output_cb, &ctx, &s->files[i].tmp, err)
-            || ri_sha256_file(s->files[i].tmp, w->sha256, &bytes, err)) {
+        if (write_output_temp(plan->outputs[i], &job->outputs[i], r, periods, &s->files[i].tmp, w, err)) {
             ri_staging_free(s);
             return err->code;
         }
-        w->bytes = (size_t)bytes;
     }
     *out = s;
     return RI_RC_OK;

@@ -56,36 +56,42 @@ static void compress_portable(uint32_t h[8], const unsigned char *p)
  * portable rounds take seconds over. State is kept as ABEF/CDGH, the order
  * the instructions want.
  */
-RI_SHA_NI static void compress_ni(uint32_t h[8], const unsigned char *p)
+RI_SHA_NI static void compress_ni(uint32_t h[8], const unsigned char *p, size_t blocks)
 {
     const __m128i order = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
     __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
     __m128i state1 = _mm_loadu_si128((const __m128i *)&h[4]);
-    __m128i state0, abef, cdgh, msg, w[4];
+    __m128i state0, msg, w[4];
 
     tmp = _mm_shuffle_epi32(tmp, 0xB1);
     state1 = _mm_shuffle_epi32(state1, 0x1B);
     state0 = _mm_alignr_epi8(tmp, state1, 8);
     state1 = _mm_blend_epi16(state1, tmp, 0xF0);
-    abef = state0;
-    cdgh = state1;
-    for (int i = 0; i < 16; i++) {
-        __m128i cur;
-        if (i < 4) {
-            cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), order);
-        } else {
-            cur = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
-            cur = _mm_add_epi32(cur, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
-            cur = _mm_sha256msg2_epu32(cur, w[(i + 3) & 3]);
+    for (; blocks; blocks--, p += 64) {
+        __m128i abef = state0, cdgh = state1;
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#else
+#pragma GCC unroll 16
+#endif
+        for (int i = 0; i < 16; i++) {
+            __m128i cur;
+            if (i < 4) {
+                cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), order);
+            } else {
+                cur = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+                cur = _mm_add_epi32(cur, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+                cur = _mm_sha256msg2_epu32(cur, w[(i + 3) & 3]);
+            }
+            w[i & 3] = cur;
+            msg = _mm_add_epi32(cur, _mm_loadu_si128((const __m128i *)&K[4 * i]));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+            msg = _mm_shuffle_epi32(msg, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
         }
-        w[i & 3] = cur;
-        msg = _mm_add_epi32(cur, _mm_loadu_si128((const __m128i *)&K[4 * i]));
-        state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
-        msg = _mm_shuffle_epi32(msg, 0x0E);
-        state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
     }
-    state0 = _mm_add_epi32(state0, abef);
-    state1 = _mm_add_epi32(state1, cdgh);
     tmp = _mm_shuffle_epi32(state0, 0x1B);
     state1 = _mm_shuffle_epi32(state1, 0xB1);
     state0 = _mm_blend_epi16(tmp, state1, 0xF0);
@@ -102,20 +108,22 @@ static int have_sha_ni(void)
     return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
 }
 
-static void compress(uint32_t h[8], const unsigned char *p)
+static void compress(uint32_t h[8], const unsigned char *p, size_t blocks)
 {
     static int ni = -1;
     if (ni < 0)
         ni = have_sha_ni() && !getenv("REGIND_NO_SHA_NI");
     if (ni)
-        compress_ni(h, p);
+        compress_ni(h, p, blocks);
     else
-        compress_portable(h, p);
+        for (; blocks; blocks--, p += 64)
+            compress_portable(h, p);
 }
 #else
-static void compress(uint32_t h[8], const unsigned char *p)
+static void compress(uint32_t h[8], const unsigned char *p, size_t blocks)
 {
-    compress_portable(h, p);
+    for (; blocks; blocks--, p += 64)
+        compress_portable(h, p);
 }
 #endif
 
@@ -142,11 +150,12 @@ void ri_sha256_update(ri_sha256 *s, const void *data, size_t n)
         n -= take;
         if (s->used < 64)
             return;
-        compress(s->h, s->block);
+        compress(s->h, s->block, 1);
         s->used = 0;
     }
-    for (; n >= 64; p += 64, n -= 64)
-        compress(s->h, p);
+    compress(s->h, p, n / 64);
+    p += n / 64 * 64;
+    n %= 64;
     memcpy(s->block, p, n);
     s->used = n;
 }
@@ -159,13 +168,13 @@ void ri_sha256_final(ri_sha256 *s, unsigned char digest[RI_SHA256_SIZE])
     s->block[s->used++] = 0x80;
     if (s->used > 56) {
         memset(s->block + s->used, 0, 64 - s->used);
-        compress(s->h, s->block);
+        compress(s->h, s->block, 1);
         s->used = 0;
     }
     memset(s->block + s->used, 0, 56 - s->used);
     for (int i = 0; i < 8; i++)
         s->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-    compress(s->h, s->block);
+    compress(s->h, s->block, 1);
     for (int i = 0; i < 8; i++) {
         digest[4 * i] = (unsigned char)(s->h[i] >> 24);
         digest[4 * i + 1] = (unsigned char)(s->h[i] >> 16);

@@ -113,7 +113,20 @@ static void add(ri_results *r, const char *indicator, const char *output, const 
     memcpy(c->v, v, n * sizeof *v);
 }
 
-typedef ri_rc (*writer_fn)(FILE *, const ri_results *, const ri_selection *, ri_error *);
+typedef ri_rc (*writer_fn)(ri_sink *, const ri_results *, const ri_selection *, ri_error *);
+
+/* write through a stream sink over f, as compare does; the first error wins. */
+static ri_rc write_to(FILE *f, writer_fn write, const ri_results *r, const ri_selection *sel, ri_error *err)
+{
+    ri_sink *sink;
+    ri_rc rc = ri_sink_stream(f, &sink, err);
+
+    if (rc)
+        return rc;
+    rc = write(sink, r, sel, err);
+    ri_rc closed = ri_sink_close(sink, NULL, rc ? NULL : err);
+    return rc ? rc : closed;
+}
 
 /* What write produced; *rc and err receive its status. Caller frees. */
 static char *capture(writer_fn write, const ri_results *r, const ri_selection *sel,
@@ -125,7 +138,7 @@ static char *capture(writer_fn write, const ri_results *r, const ri_selection *s
 
     assert_non_null(f);
     ri_error_clear(err);
-    *rc = write(f, r, sel, err);
+    *rc = write_to(f, write, r, sel, err);
     assert_int_equal(fclose(f), 0);
     assert_non_null(buf);
     return buf;
@@ -615,7 +628,7 @@ static void expect_write_failure(writer_fn write, const ri_results *r)
     ri_error err;
 
     ri_error_clear(&err);
-    assert_int_equal(write(f, r, NULL, &err), RI_RC_DATA);
+    assert_int_equal(write_to(f, write, r, NULL, &err), RI_RC_DATA);
     assert_int_equal(err.code, RI_RC_DATA);
     snprintf(expected, sizeof expected, "write failed: %s", strerror(ENOSPC));
     assert_string_equal(err.msg, expected);

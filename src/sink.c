@@ -1,0 +1,247 @@
+/* sink.c — buffered, hashed output on a second thread (see sink.h). */
+#include "sink.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * A file sink cycles through RING chunks: the writer fills one while the
+ * worker hashes and writes the ones handed to it, in order. Four chunks let
+ * the writer run ahead through a slow write(2) without holding much memory.
+ */
+#define CHUNK ((size_t)1 << 20)
+#define RING 4
+#define STREAM_BUF ((size_t)RI_SINK_RESERVE_MAX)
+
+struct ri_sink {
+    char *buf; /* the chunk being filled */
+    size_t used, cap;
+    int failed; /* the writer's view: a failure has been seen */
+    int error;  /* errno of the first failure */
+
+    FILE *stream; /* stream sink */
+
+    int fd; /* file sink */
+    ri_sha256 sha;
+    unsigned long long bytes;
+    int threaded;
+    pthread_t worker;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *chunks[RING];
+    size_t lens[RING];
+    size_t filling, next, queued; /* the writer's chunk, the worker's next, how many wait */
+    int done;
+    int worker_error; /* under mu */
+};
+
+static void set_error(ri_sink *s, int e)
+{
+    if (!s->failed) {
+        s->failed = 1;
+        s->error = e ? e : EIO;
+    }
+}
+
+/* Hash and write one chunk; the worker's whole job, or the writer's when no thread could start. */
+static int consume(ri_sink *s, const char *p, size_t n, int error)
+{
+    ri_sha256_update(&s->sha, p, n);
+    s->bytes += n;
+    if (s->fd < 0 || error)
+        return error;
+    while (n) {
+        ssize_t w = write(s->fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (w == 0)
+            return EIO;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void *work(void *arg)
+{
+    ri_sink *s = arg;
+
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->queued && !s->done)
+            pthread_cond_wait(&s->cv, &s->mu);
+        if (!s->queued)
+            break;
+        size_t i = s->next;
+        int error = s->worker_error;
+        pthread_mutex_unlock(&s->mu);
+        error = consume(s, s->chunks[i], s->lens[i], error);
+        pthread_mutex_lock(&s->mu);
+        s->worker_error = error;
+        s->next = (i + 1) % RING;
+        s->queued--;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* Pass the filled buffer on and start an empty one. */
+static void hand_off(ri_sink *s)
+{
+    if (s->stream) {
+        if (s->used && !s->failed && fwrite(s->buf, 1, s->used, s->stream) != s->used)
+            set_error(s, errno);
+        s->used = 0;
+        return;
+    }
+    if (!s->threaded) {
+        int e = consume(s, s->buf, s->used, s->failed ? s->error : 0);
+        if (e)
+            set_error(s, e);
+        s->used = 0;
+        return;
+    }
+    pthread_mutex_lock(&s->mu);
+    s->lens[s->filling] = s->used;
+    s->queued++;
+    pthread_cond_broadcast(&s->cv);
+    while (s->queued == RING)
+        pthread_cond_wait(&s->cv, &s->mu);
+    if (s->worker_error)
+        set_error(s, s->worker_error);
+    pthread_mutex_unlock(&s->mu);
+    s->filling = (s->filling + 1) % RING;
+    s->buf = s->chunks[s->filling];
+    s->used = 0;
+}
+
+ri_rc ri_sink_stream(FILE *f, ri_sink **out, ri_error *err)
+{
+    ri_sink *s = calloc(1, sizeof *s);
+
+    if (!s || !(s->buf = malloc(STREAM_BUF))) {
+        free(s);
+        return ri_oom(err);
+    }
+    s->cap = STREAM_BUF;
+    s->stream = f;
+    s->fd = -1;
+    *out = s;
+    return RI_RC_OK;
+}
+
+ri_rc ri_sink_file(int fd, ri_sink **out, ri_error *err)
+{
+    ri_sink *s = calloc(1, sizeof *s);
+
+    if (!s)
+        return ri_oom(err);
+    for (size_t i = 0; i < RING; i++)
+        if (!(s->chunks[i] = malloc(CHUNK))) {
+            for (size_t j = 0; j < i; j++)
+                free(s->chunks[j]);
+            free(s);
+            return ri_oom(err);
+        }
+    s->fd = fd;
+    s->buf = s->chunks[0];
+    s->cap = CHUNK;
+    ri_sha256_init(&s->sha);
+    if (pthread_mutex_init(&s->mu, NULL) == 0) {
+        if (pthread_cond_init(&s->cv, NULL) == 0) {
+            /* Without a thread the same work runs inline: slower, never wrong. */
+            s->threaded = pthread_create(&s->worker, NULL, work, s) == 0;
+            if (!s->threaded)
+                pthread_cond_destroy(&s->cv);
+        }
+        if (!s->threaded)
+            pthread_mutex_destroy(&s->mu);
+    }
+    *out = s;
+    return RI_RC_OK;
+}
+
+char *ri_sink_reserve(ri_sink *s, size_t n)
+{
+    if (s->cap - s->used < n)
+        hand_off(s);
+    return s->buf + s->used;
+}
+
+void ri_sink_commit(ri_sink *s, char *end)
+{
+    s->used = (size_t)(end - s->buf);
+}
+
+void ri_sink_write(ri_sink *s, const void *data, size_t n)
+{
+    const char *p = data;
+
+    while (n) {
+        size_t room = s->cap - s->used;
+        if (!room) {
+            hand_off(s);
+            room = s->cap;
+        }
+        size_t take = n < room ? n : room;
+        memcpy(s->buf + s->used, p, take);
+        s->used += take;
+        p += take;
+        n -= take;
+    }
+}
+
+void ri_sink_puts(ri_sink *s, const char *text)
+{
+    ri_sink_write(s, text, strlen(text));
+}
+
+int ri_sink_failed(const ri_sink *s)
+{
+    return s->failed;
+}
+
+ri_rc ri_sink_close(ri_sink *s, ri_sink_summary *sum, ri_error *err)
+{
+    ri_rc rc = RI_RC_OK;
+
+    hand_off(s);
+    if (s->stream) {
+        if (!s->failed && fflush(s->stream) != 0)
+            set_error(s, errno);
+        if (!s->failed && ferror(s->stream))
+            set_error(s, EIO);
+        free(s->buf);
+    } else {
+        if (s->threaded) {
+            pthread_mutex_lock(&s->mu);
+            s->done = 1;
+            pthread_cond_broadcast(&s->cv);
+            pthread_mutex_unlock(&s->mu);
+            pthread_join(s->worker, NULL);
+            if (s->worker_error)
+                set_error(s, s->worker_error);
+            pthread_cond_destroy(&s->cv);
+            pthread_mutex_destroy(&s->mu);
+        }
+        if (sum) {
+            unsigned char d[RI_SHA256_SIZE];
+            ri_sha256_final(&s->sha, d);
+            ri_sha256_hex(d, sum->sha256);
+            sum->bytes = s->bytes;
+        }
+        for (size_t i = 0; i < RING; i++)
+            free(s->chunks[i]);
+    }
+    if (s->failed)
+        rc = ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(s->error));
+    free(s);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * sink.h — where output writers put their bytes.
+ *
+ * Owns the path from a writer's rows to their destination: a stdio stream
+ * (what `compare` prints), or a file descriptor whose bytes are SHA-256
+ * hashed for the run manifest on the way. For a file, hashing and write(2)
+ * run on a second thread over 1 MiB chunks while the writer formats the next
+ * chunk, because a large run's outputs reach a gigabyte and hashing them
+ * after writing, then reading them back, doubled the time spent on them.
+ *
+ * Writers reserve room, fill it and commit what they used, so each byte is
+ * copied once. Write errors are remembered and reported by ri_sink_close();
+ * after an error further bytes are dropped.
+ */
+#ifndef RI_SINK_H
+#define RI_SINK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "sha256.h"
+
+/* The most a writer may reserve at once. */
+#define RI_SINK_RESERVE_MAX 65536
+
+typedef struct ri_sink ri_sink;
+
+/* A sink that fwrite()s to f (not closed by the sink). */
+ri_rc ri_sink_stream(FILE *f, ri_sink **out, ri_error *err);
+
+/* A sink that hashes its bytes and, when fd >= 0, writes them to fd (not
+   closed by the sink); fd < 0 only hashes, to learn what a file would hold. */
+ri_rc ri_sink_file(int fd, ri_sink **out, ri_error *err);
+
+/* Room for n <= RI_SINK_RESERVE_MAX bytes; commit the end of what was used. */
+char *ri_sink_reserve(ri_sink *s, size_t n);
+void ri_sink_commit(ri_sink *s, char *end);
+
+void ri_sink_write(ri_sink *s, const void *data, size_t n);
+void ri_sink_puts(ri_sink *s, const char *text);
+
+/* Nonzero once a write has failed. */
+int ri_sink_failed(const ri_sink *s);
+
+/* What a file sink saw: the byte count and the digest as hex. */
+typedef struct ri_sink_summary {
+    unsigned long long bytes;
+    char sha256[RI_SHA256_HEX];
+} ri_sink_summary;
+
+/* Flush, wait for the second thread, fill sum (may be NULL) and free s.
+   RI_RC_DATA with "write failed: <reason>" when a write failed. */
+ri_rc ri_sink_close(ri_sink *s, ri_sink_summary *sum, ri_error *err);
+
+#endif
