@@ -184,10 +184,8 @@ static void grisu_round(char *buf, int len, uint64_t delta, uint64_t rest, uint6
 static int count_digits(uint32_t n)
 {
     int d = 1;
-    while (n >= 10) {
-        n /= 10;
+    for (uint32_t p = 10; d < 10 && n >= p; p *= 10)
         d++;
-    }
     return d;
 }
 
@@ -198,12 +196,17 @@ static void digit_gen(diy_fp w, diy_fp mp, uint64_t delta, char *buf, int *len, 
     diy_fp one = {(uint64_t)1 << -mp.e, mp.e}, wp_w = diy_sub(mp, w);
     uint32_t p1 = (uint32_t)(mp.f >> -one.e);
     uint64_t p2 = mp.f & (one.f - 1), unit = 1;
-    int kappa = count_digits(p1);
+    int kappa = count_digits(p1), next = 0;
+    char integral[10];
 
+    /* Dividing by the constant 10 compiles to multiplications; dividing by
+       pow10[kappa - 1] did not, and cost most of the time of large numbers. */
+    for (uint32_t t = p1, j = (uint32_t)kappa; j-- > 0; t /= 10)
+        integral[j] = (char)(t % 10);
     *len = 0;
     while (kappa > 0) {
-        uint32_t d = p1 / pow10[kappa - 1];
-        p1 %= pow10[kappa - 1];
+        uint32_t d = (uint32_t)integral[next++];
+        p1 -= d * pow10[kappa - 1];
         if (d || *len)
             buf[(*len)++] = (char)('0' + d);
         kappa--;
