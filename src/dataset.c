@@ -46,21 +46,11 @@ typedef struct reader {
 
 enum { KEY_AREA, KEY_PERIOD, KEY_INDUSTRY };
 
-static void trim(const char **s, size_t *len)
-{
-    while (*len && isspace((unsigned char)**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && isspace((unsigned char)(*s)[*len - 1]))
-        (*len)--;
-}
-
 static int field_equals(const ri_csv_field *f, const char *text)
 {
     const char *s = f->ptr;
     size_t len = f->len;
-    trim(&s, &len);
+    ri_csv_trim(&s, &len);
     return strlen(text) == len && memcmp(s, text, len) == 0;
 }
 
@@ -132,7 +122,7 @@ static ri_rc read_header(reader *r, ri_error *err)
     for (size_t i = 0; i < rec.n_fields; i++) {
         const char *s = rec.fields[i].ptr;
         size_t len = rec.fields[i].len;
-        trim(&s, &len);
+        ri_csv_trim(&s, &len);
         if (!(r->header[i] = dup_range(s, len)))
             return ri_oom(err);
     }
@@ -225,7 +215,7 @@ static ri_rc key_index(reader *r, ri_strtab *t, key_cache *kc, const ri_csv_reco
     const char *s = rec->fields[col].ptr;
     size_t len = rec->fields[col].len;
     long idx;
-    trim(&s, &len);
+    ri_csv_trim(&s, &len);
     if (len == 0)
         return ri_fail(err, RI_RC_DATA, "%s:%lu:%ld: empty %s; expected a %s in column \"%s\"",
                        ri_csv_name(r->csv), rec->line, col + 1, what, what, r->header[col]);
@@ -271,7 +261,7 @@ static ri_rc remember_area_text(reader *r, const ri_csv_record *rec, uint32_t ar
             continue;
         const char *s = rec->fields[cols[k]].ptr;
         size_t len = rec->fields[cols[k]].len;
-        trim(&s, &len);
+        ri_csv_trim(&s, &len);
         if (!(*dst[k] = dup_range(s, len)))
             return ri_oom(err);
     }
@@ -296,7 +286,7 @@ static int row_is_blank(const ri_csv_record *rec)
     for (size_t i = 0; i < rec->n_fields; i++) {
         const char *s = rec->fields[i].ptr;
         size_t len = rec->fields[i].len;
-        trim(&s, &len);
+        ri_csv_trim(&s, &len);
         if (len)
             return 0;
     }
@@ -341,7 +331,7 @@ static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t 
         const ri_csv_field *pf = &rec->fields[r->col_period];
         const char *ps = pf->ptr;
         size_t plen = pf->len;
-        trim(&ps, &plen);
+        ri_csv_trim(&ps, &plen);
         if (intern && !is_period_label(ps, plen)) {
             ri_fail(err, RI_RC_DATA,
                     "%s:%lu:%ld: period \"%.*s\" does not start with a four-digit year; expected e.g. 2019 or 2019-20",

@@ -1,7 +1,6 @@
 /* geo.c — area types, lookups and aggregation (see geo.h). */
 #include "geo.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +50,7 @@ static char *field_dup(const ri_csv_field *f)
     const char *s = f->ptr;
     size_t len = f->len;
     char *out;
-    while (len && isspace((unsigned char)*s)) {
-        s++;
-        len--;
-    }
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
+    ri_csv_trim(&s, &len);
     if (!(out = malloc(len + 1)))
         return NULL;
     memcpy(out, s, len);

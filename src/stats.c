@@ -39,6 +39,18 @@ static double *finite_copy(const double *v, size_t stride, size_t n, size_t *k)
     return out;
 }
 
+/* Sort x[0..k) unless it already is: plugins often ask for several
+   quantiles of one group they have sorted, and GSL's heapsort does not
+   notice sorted input. */
+static void sort_unless_sorted(double *x, size_t k)
+{
+    for (size_t i = 1; i < k; i++)
+        if (x[i] < x[i - 1]) {
+            gsl_sort(x, 1, k);
+            return;
+        }
+}
+
 double ri_stats_mean(const double *v, size_t stride, size_t n)
 {
     size_t k;
@@ -76,7 +88,7 @@ double ri_stats_quantile(const double *v, size_t stride, size_t n, double q)
         return NAN;
     if (!(x = finite_copy(v, stride, n, &k)))
         return NAN;
-    gsl_sort(x, 1, k);
+    sort_unless_sorted(x, k);
     r = gsl_stats_quantile_from_sorted_data(x, 1, k, q);
     free(x);
     return r;
@@ -166,7 +178,7 @@ ri_rc ri_stats_summarise(const double *v, size_t n, const unsigned char *mask,
         if (out->mean != 0.0)
             out->cv = out->sd / out->mean;
     }
-    gsl_sort(x, 1, k);
+    sort_unless_sorted(x, k);
     out->min = x[0];
     out->max = x[k - 1];
     out->median = gsl_stats_median_from_sorted_data(x, 1, k);
