@@ -113,6 +113,7 @@ struct ri_csv {
     size_t size;
     void *map;           /* the mapping to release; NULL for buffers and empty files */
     size_t map_len;
+    int owns_map;        /* 0 for a section: its parent unmaps */
     size_t pos;          /* offset of the next unread byte */
     unsigned long line;  /* physical line at pos */
     int failed;          /* after an error the position is meaningless */
@@ -291,6 +292,36 @@ ri_rc ri_csv_open(const char *path, ri_csv **out, ri_error *err)
     }
     (*out)->map = map;
     (*out)->map_len = size;
+    (*out)->owns_map = 1;
+    return RI_RC_OK;
+}
+
+ri_csv_mark ri_csv_tell(const ri_csv *c)
+{
+    ri_csv_mark m = {c->pos, c->line};
+    return m;
+}
+
+ri_rc ri_csv_section(const ri_csv *c, ri_csv_mark from, size_t to, ri_csv **out, ri_error *err)
+{
+    const size_t page = 4096;
+    ri_csv *s;
+    ri_rc rc;
+
+    if (to > c->size || from.pos > to)
+        return ri_fail(err, RI_RC_DATA, "%s: section %zu-%zu outside the %zu bytes read", c->name, from.pos, to,
+                       c->size);
+    if ((rc = ri_csv_open_mem(c->name, (const char *)c->data, to, &s, err)))
+        return rc;
+    s->pos = from.pos;
+    s->line = from.line;
+    s->scan.woff = from.pos / 64 * 64;
+    s->scan.rem = window_mask(s->data, s->size, s->scan.woff) & (~(uint64_t)0 << (from.pos % 64));
+    /* It hands back the pages it reads, as the parent does, but only its own. */
+    s->map = c->map;
+    s->map_len = c->map_len;
+    s->released = (from.pos + page - 1) / page * page;
+    *out = s;
     return RI_RC_OK;
 }
 
@@ -308,7 +339,7 @@ void ri_csv_close(ri_csv *csv)
 {
     if (!csv)
         return;
-    if (csv->map)
+    if (csv->map && csv->owns_map)
         munmap(csv->map, csv->map_len);
     free(csv->fields);
     free(csv->scratch_off);

@@ -57,6 +57,24 @@ int ri_csv_next(ri_csv *csv, ri_csv_record *rec, ri_error *err);
 /* Start again from the first record (for readers that make two passes). */
 void ri_csv_rewind(ri_csv *csv);
 
+/* Where a record starts: a byte offset and its physical line. */
+typedef struct ri_csv_mark {
+    size_t pos;
+    unsigned long line;
+} ri_csv_mark;
+
+/* Where the record after the last one read starts. */
+ri_csv_mark ri_csv_tell(const ri_csv *csv);
+
+/*
+ * A second reader over the records of csv's input from `from` (a mark from
+ * ri_csv_tell) up to byte `to` (another mark's pos, or the size), with the
+ * same name and line numbers, so that two threads can read two halves of a
+ * file. It shares csv's input, which must outlive it; close it with
+ * ri_csv_close().
+ */
+ri_rc ri_csv_section(const ri_csv *csv, ri_csv_mark from, size_t to, ri_csv **out, ri_error *err);
+
 const char *ri_csv_name(const ri_csv *csv);
 
 /* Size of the input in bytes (for progress and manifests). */

@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +42,13 @@ typedef struct reader {
     long *period_of_col;    /* wide: [header_fields] period index or -1 */
     char **header;          /* [header_fields] copies, for messages */
     key_cache cache[3];     /* area, period, industry */
-    unsigned char *filled;  /* bitmap over cube cells, for duplicate keys */
+    atomic_uchar *filled;   /* per cube cell: 1 once stored; atomic because two readers share it */
     double *row;            /* tidy: one row's measure values */
+    ri_csv_mark middle;     /* the first record at or past half the file (pos 0: none) */
+    int half;               /* 1 while reading half of the file beside another reader */
+    size_t *clash_cells;    /* half: cells stored before, judged once both halves are read */
+    double *clash_values;   /* [n_clashes * n_measures] */
+    size_t n_clashes, cap_clashes;
 } reader;
 
 enum { KEY_AREA, KEY_PERIOD, KEY_INDUSTRY };
@@ -368,11 +375,14 @@ static ri_rc scan_keys(reader *r, ri_error *err)
 {
     ri_csv_record rec;
     int got;
+    size_t halfway = ri_csv_size(r->csv) / 2;
     reset_caches(r);
     while ((got = ri_csv_next(r->csv, &rec, err)) > 0) {
         uint32_t a, t, i;
         if (record_key(r, &rec, 1, &a, &t, &i, err) < 0)
             return err->code ? err->code : RI_RC_DATA;
+        if (!r->middle.pos && ri_csv_tell(r->csv).pos >= halfway)
+            r->middle = ri_csv_tell(r->csv);
     }
     return got < 0 ? (err->code ? err->code : RI_RC_DATA) : RI_RC_OK;
 }
@@ -417,36 +427,59 @@ static int same_value(double x, double y)
     return (isnan(x) && isnan(y)) || x == y;
 }
 
-/* Store values[0..n) (one per measure) in a cell, enforcing the duplicates policy. */
-static ri_rc store(reader *r, const ri_csv_record *rec, uint32_t a, uint32_t t, uint32_t i,
-                   long period_col, const double *values, size_t first_measure, size_t n,
-                   ri_error *err)
+/* A repeated key met while reading half of the file: the first values may
+   come from the other half, still being read, so the repeat is judged once
+   both halves are done (clashes_allowed). */
+static ri_rc defer_clash(reader *r, size_t cell, const double *values, ri_error *err)
 {
-    ri_dataset *ds = r->ds;
-    size_t cell = RI_CELL(ds, a, t, i);
-    unsigned char bit = (unsigned char)(1u << (cell & 7));
-    if (r->filled[cell >> 3] & bit) {
-        int same = r->cfg->duplicates == RI_DUP_IDENTICAL;
-        for (size_t m = 0; same && m < n; m++)
-            same = same_value(ds->values[first_measure + m][cell], values[m]);
-        return same ? RI_RC_OK : duplicate(r, rec, a, t, i, period_col, err);
+    size_t nm = r->ds->n_measures;
+
+    if (r->n_clashes == r->cap_clashes) {
+        size_t cap = r->cap_clashes ? 2 * r->cap_clashes : 16;
+        size_t *cells = realloc(r->clash_cells, cap * sizeof *cells);
+        if (!cells)
+            return ri_oom(err);
+        r->clash_cells = cells;
+        double *v = realloc(r->clash_values, cap * nm * sizeof *v);
+        if (!v)
+            return ri_oom(err);
+        r->clash_values = v;
+        r->cap_clashes = cap;
     }
-    r->filled[cell >> 3] |= bit;
-    for (size_t m = 0; m < n; m++)
-        ds->values[first_measure + m][cell] = values[m];
+    r->clash_cells[r->n_clashes] = cell;
+    memcpy(r->clash_values + r->n_clashes * nm, values, nm * sizeof *values);
+    r->n_clashes++;
     return RI_RC_OK;
 }
 
-/* Second pass: every numeric cell into the cube. */
-static ri_rc read_values(reader *r, ri_error *err)
+/* Store values[0..n) (one per measure) in a cell, enforcing the duplicates policy. */
+static ri_rc store(reader *r, const ri_csv_record *rec, uint32_t a, uint32_t t, uint32_t i,
+                   long period_col, const double *values, size_t n, ri_error *err)
+{
+    ri_dataset *ds = r->ds;
+    size_t cell = RI_CELL(ds, a, t, i);
+
+    if (!atomic_exchange_explicit(&r->filled[cell], 1, memory_order_relaxed)) {
+        for (size_t m = 0; m < n; m++)
+            ds->values[m][cell] = values[m];
+        return RI_RC_OK;
+    }
+    if (r->half)
+        return defer_clash(r, cell, values, err);
+    int same = r->cfg->duplicates == RI_DUP_IDENTICAL;
+    for (size_t m = 0; same && m < n; m++)
+        same = same_value(ds->values[m][cell], values[m]);
+    return same ? RI_RC_OK : duplicate(r, rec, a, t, i, period_col, err);
+}
+
+/* Second pass: every numeric cell from the reader's records into the cube. */
+static ri_rc read_records(reader *r, ri_error *err)
 {
     const ri_dataset_cfg *cfg = r->cfg;
     ri_csv_record rec;
     ri_rc rc;
     int got;
 
-    if ((rc = skip_to_data(r, err)))
-        return rc;
     while ((got = ri_csv_next(r->csv, &rec, err)) > 0) {
         uint32_t a, t, i;
         int k = record_key(r, &rec, 0, &a, &t, &i, err);
@@ -458,7 +491,7 @@ static ri_rc read_values(reader *r, ri_error *err)
             for (size_t m = 0; m < cfg->n_measures; m++)
                 if ((rc = read_cell(r, &rec, (size_t)r->col_measure[m], &r->row[m], err)))
                     return rc;
-            if ((rc = store(r, &rec, a, t, i, -1, r->row, 0, cfg->n_measures, err)))
+            if ((rc = store(r, &rec, a, t, i, -1, r->row, cfg->n_measures, err)))
                 return rc;
             r->ds->cells_read += cfg->n_measures;
             continue;
@@ -468,12 +501,160 @@ static ri_rc read_values(reader *r, ri_error *err)
             if (r->period_of_col[c] < 0)
                 continue;
             if ((rc = read_cell(r, &rec, c, &v, err)) ||
-                (rc = store(r, &rec, a, (uint32_t)r->period_of_col[c], i, (long)c, &v, 0, 1, err)))
+                (rc = store(r, &rec, a, (uint32_t)r->period_of_col[c], i, (long)c, &v, 1, err)))
                 return rc;
             r->ds->cells_read++;
         }
     }
     return got < 0 ? (err->code ? err->code : RI_RC_DATA) : RI_RC_OK;
+}
+
+static ri_rc read_values(reader *r, ri_error *err)
+{
+    ri_rc rc = skip_to_data(r, err);
+    return rc ? rc : read_records(r, err);
+}
+
+/*
+ * Files at least this big are read in two halves at once in the second
+ * pass, the second half on its own thread; smaller ones are not worth a
+ * thread. The first pass found where the halves meet (r->middle). The test
+ * suite lowers the bound to read every fixture both ways.
+ */
+static size_t halves_min_bytes(void)
+{
+    const char *e = getenv("REGIND_TEST_HALVES_MIN_BYTES");
+    char *end;
+    unsigned long long v;
+
+    if (e && *e) {
+        v = strtoull(e, &end, 10);
+        if (!*end)
+            return (size_t)v;
+    }
+    return (size_t)16 << 20;
+}
+
+typedef struct half_job {
+    reader r;
+    ri_dataset ds; /* a copy of the dataset with its own counters; values shared */
+    ri_error err;
+    ri_rc rc;
+} half_job;
+
+static void *read_half(void *arg)
+{
+    half_job *h = arg;
+    h->rc = read_records(&h->r, &h->err);
+    return NULL;
+}
+
+/* A reader for half of the file, bytes [from, to), beside r; it shares r's cube. */
+static ri_rc start_half(const reader *r, ri_csv_mark from, size_t to, half_job *h, ri_error *err)
+{
+    ri_dataset *ds = r->ds;
+    ri_rc rc;
+
+    memset(h, 0, sizeof *h);
+    h->r = *r;
+    h->ds = *ds;
+    h->r.ds = &h->ds;
+    h->r.half = 1;
+    h->r.csv = NULL;
+    h->r.row = NULL;
+    h->ds.cells_read = 0;
+    h->r.clash_cells = NULL;
+    h->r.clash_values = NULL;
+    h->r.n_clashes = h->r.cap_clashes = 0;
+    for (int k = 0; k < 3; k++)
+        h->r.cache[k].index = -1;
+    if (!(h->ds.missing_by_marker = calloc(ds->n_markers, sizeof *h->ds.missing_by_marker))
+        || !(h->r.row = calloc(ds->n_measures, sizeof *h->r.row)))
+        return ri_oom(err);
+    if ((rc = ri_csv_section(r->csv, from, to, &h->r.csv, err)))
+        return rc;
+    return RI_RC_OK;
+}
+
+/* Fold a half's counters into the dataset and free what the half owns. */
+static void finish_half(half_job *h, ri_dataset *ds)
+{
+    for (size_t m = 0; m < ds->n_markers && h->ds.missing_by_marker; m++)
+        ds->missing_by_marker[m] += h->ds.missing_by_marker[m];
+    ds->cells_read += h->ds.cells_read;
+    free(h->ds.missing_by_marker);
+    free(h->r.row);
+    free(h->r.clash_cells);
+    free(h->r.clash_values);
+    ri_csv_close(h->r.csv);
+}
+
+/* Whether every repeat a half met is one the duplicates policy allows. */
+static int clashes_allowed(const reader *h, const ri_dataset *ds)
+{
+    if (h->n_clashes && h->cfg->duplicates != RI_DUP_IDENTICAL)
+        return 0;
+    for (size_t k = 0; k < h->n_clashes; k++)
+        for (size_t m = 0; m < ds->n_measures; m++)
+            if (!same_value(ds->values[m][h->clash_cells[k]], h->clash_values[k * ds->n_measures + m]))
+                return 0;
+    return 1;
+}
+
+/* Back to an empty cube, for the one-reader pass that follows a failed two-half one. */
+static void clear_cube(reader *r)
+{
+    ri_dataset *ds = r->ds;
+    size_t cells = ds->n_areas * ds->n_periods * ds->n_industries;
+
+    for (size_t m = 0; m < ds->n_measures; m++)
+        for (size_t c = 0; c < cells; c++)
+            ds->values[m][c] = NAN;
+    for (size_t c = 0; c < cells; c++)
+        atomic_store_explicit(&r->filled[c], 0, memory_order_relaxed);
+    memset(ds->missing_by_marker, 0, ds->n_markers * sizeof *ds->missing_by_marker);
+    ds->cells_read = 0;
+}
+
+/*
+ * The second pass over two halves at once. Only a clean read is kept: on
+ * any error, or a repeated key the policy may refuse, the cube is cleared
+ * and one reader goes through the whole file, so that messages name the
+ * first problem in the file, exactly as a one-reader pass would.
+ */
+static ri_rc read_values_in_halves(reader *r, ri_error *err)
+{
+    half_job first, second;
+    pthread_t thread;
+    ri_csv_mark start;
+    int ok, threaded = 0;
+    ri_rc rc;
+
+    if (ri_csv_size(r->csv) < halves_min_bytes() || r->middle.pos == 0)
+        return read_values(r, err);
+    if ((rc = skip_to_data(r, err)))
+        return rc;
+    start = ri_csv_tell(r->csv);
+    memset(&second, 0, sizeof second);
+    if ((rc = start_half(r, start, r->middle.pos, &first, err))
+        || (rc = start_half(r, r->middle, ri_csv_size(r->csv), &second, err))) {
+        finish_half(&first, r->ds);
+        finish_half(&second, r->ds);
+        return rc;
+    }
+    threaded = pthread_create(&thread, NULL, read_half, &second) == 0;
+    first.rc = read_records(&first.r, &first.err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        second.rc = read_records(&second.r, &second.err);
+    ok = !first.rc && !second.rc && clashes_allowed(&first.r, r->ds) && clashes_allowed(&second.r, r->ds);
+    finish_half(&first, r->ds);
+    finish_half(&second, r->ds);
+    if (ok)
+        return RI_RC_OK;
+    clear_cube(r);
+    return read_values(r, err);
 }
 
 /* Periods sort so plugins see time in order, whatever order the file had. */
@@ -547,7 +728,7 @@ static ri_rc build_cube(reader *r, ri_error *err)
         return ri_fail(err, RI_RC_DATA,
                        "%s: %zu areas x %zu periods x %zu industries is far sparser than the %zu rows read; expected a panel (check the key columns)",
                        ri_csv_name(r->csv), ds->n_areas, ds->n_periods, ds->n_industries, ds->rows_kept);
-    if (!(r->filled = calloc(cells / 8 + 1, 1)))
+    if (!(r->filled = calloc(cells, sizeof *r->filled)))
         return ri_oom(err);
     for (size_t m = 0; m < ds->n_measures; m++) {
         if (!(ds->values[m] = malloc(cells * sizeof(double))))
@@ -636,7 +817,7 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
     if (rc)
         goto done;
     if ((rc = read_header(&r, err)) || (rc = scan_keys(&r, err)) || (rc = build_cube(&r, err)) ||
-        (rc = read_values(&r, err)))
+        (rc = read_values_in_halves(&r, err)))
         goto done;
     for (size_t a = 0; a < ds->n_areas; a++)
         if (!ds->area_names[a] && !(ds->area_names[a] = strdup(""))) {

@@ -450,6 +450,9 @@ static void test_duplicates_identical(void **state)
     assert_int_equal(ds->n_areas, 2);
     assert_true(value(ds, "gva", "A", "2019") == 1.0);
     assert_true(isnan(value(ds, "gva", "A", "2020")));
+    /* Every row's cell is read and counted, repeats included: 5 cells, ".." twice (lines 4 and 6). */
+    assert_int_equal(ds->cells_read, 5);
+    assert_int_equal(ds->missing_by_marker[1], 2);
     ri_dataset_free(ds);
     ri_job_free(job);
 
@@ -587,5 +590,10 @@ int main(void)
         cmocka_unit_test(test_missing_bound_column),
         cmocka_unit_test(test_bad_period_label),
     };
-    return cmocka_run_group_tests(tests, make_workdir, remove_workdir);
+    int failed = cmocka_run_group_tests(tests, make_workdir, remove_workdir);
+
+    /* Again with every file read in two halves on two threads (large files
+       only, normally): the same cubes, counts and messages, to the byte. */
+    setenv("REGIND_TEST_HALVES_MIN_BYTES", "0", 1);
+    return failed + cmocka_run_group_tests(tests, make_workdir, remove_workdir);
 }
