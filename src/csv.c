@@ -325,6 +325,49 @@ ri_rc ri_csv_section(const ri_csv *c, ri_csv_mark from, size_t to, ri_csv **out,
     return RI_RC_OK;
 }
 
+/* Add the double quotes and LFs in d[0..n) to *quotes and *lines. */
+static void count_quotes_lines(const unsigned char *d, size_t n, size_t *quotes, size_t *lines)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+
+    for (; n >= 16; d += 16, n -= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)d);
+        *quotes += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
+        *lines += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    }
+#endif
+    for (; n; d++, n--) {
+        *quotes += *d == '"';
+        *lines += *d == '\n';
+    }
+}
+
+int ri_csv_split(const ri_csv *c, ri_csv_mark from, size_t near, ri_csv_mark *split)
+{
+    const unsigned char *d = c->data;
+    size_t quotes = 0, lines = 0, i;
+
+    if (near < from.pos)
+        near = from.pos;
+    if (near > c->size)
+        near = c->size;
+    count_quotes_lines(d + from.pos, near - from.pos, &quotes, &lines);
+    for (i = near; i < c->size; i++) {
+        if (d[i] == '"')
+            quotes++;
+        else if (d[i] == '\n') {
+            lines++;
+            if (quotes % 2 == 0 && i + 1 < c->size) {
+                split->pos = i + 1;
+                split->line = from.line + lines;
+                return 0;
+            }
+        }
+    }
+    return -1;
+}
+
 const char *ri_csv_name(const ri_csv *csv)
 {
     return csv->name;

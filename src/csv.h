@@ -75,6 +75,17 @@ ri_csv_mark ri_csv_tell(const ri_csv *csv);
  */
 ri_rc ri_csv_section(const ri_csv *csv, ri_csv_mark from, size_t to, ri_csv **out, ri_error *err);
 
+/*
+ * A likely record start at or after byte `near`, for splitting the records
+ * after `from` in two: just past the first LF from `near` on with an even
+ * number of double quotes between `from` and it, which in RFC 4180 only a
+ * record end can be. A stray quote inside an unquoted field can mislead the
+ * count, so the caller must check that the records before the split end
+ * exactly there (a reader of the section [from, split) ends without error).
+ * 0 on success; -1 when there is no such LF.
+ */
+int ri_csv_split(const ri_csv *csv, ri_csv_mark from, size_t near, ri_csv_mark *split);
+
 const char *ri_csv_name(const ri_csv *csv);
 
 /* Size of the input in bytes (for progress and manifests). */

@@ -244,9 +244,9 @@ static ri_rc key_index(reader *r, ri_strtab *t, key_cache *kc, const ri_csv_reco
     return RI_RC_OK;
 }
 
-static ri_rc remember_area_text(reader *r, const ri_csv_record *rec, uint32_t area, ri_error *err)
+/* Name and type slots (NULL) for every area interned so far. */
+static ri_rc grow_area_text(ri_dataset *ds, ri_error *err)
 {
-    ri_dataset *ds = r->ds;
     size_t n = ri_strtab_count(ds->areas);
     if (n > ds->n_areas) {
         char **names = realloc(ds->area_names, n * sizeof *names);
@@ -261,6 +261,14 @@ static ri_rc remember_area_text(reader *r, const ri_csv_record *rec, uint32_t ar
             ds->area_names[a] = ds->area_types[a] = NULL;
         ds->n_areas = n;
     }
+    return RI_RC_OK;
+}
+
+static ri_rc remember_area_text(reader *r, const ri_csv_record *rec, uint32_t area, ri_error *err)
+{
+    ri_dataset *ds = r->ds;
+    if (grow_area_text(ds, err))
+        return err->code;
     long cols[2] = {r->col_name, r->col_type};
     char **dst[2] = {&ds->area_names[area], &ds->area_types[area]};
     for (int k = 0; k < 2; k++) {
@@ -657,6 +665,123 @@ static ri_rc read_values_in_halves(reader *r, ri_error *err)
     return read_values(r, err);
 }
 
+/* ---- the first pass in two halves */
+
+static void *scan_half(void *arg)
+{
+    half_job *h = arg;
+    h->rc = scan_keys(&h->r, &h->err);
+    return NULL;
+}
+
+/* A reader for the keys of half of the file, bytes [from, to), into tables of its own. */
+static ri_rc start_key_half(const reader *r, ri_csv_mark from, size_t to, half_job *h, ri_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->r = *r;
+    h->ds = *r->ds;
+    h->r.ds = &h->ds;
+    h->r.csv = NULL;
+    h->ds.area_names = h->ds.area_types = NULL;
+    h->ds.n_areas = h->ds.rows_read = h->ds.rows_kept = 0;
+    h->ds.periods = h->ds.industries = NULL;
+    if (!(h->ds.areas = ri_strtab_new(1024)) || !(h->ds.periods = ri_strtab_new(64))
+        || (r->ds->industries && !(h->ds.industries = ri_strtab_new(64))))
+        return ri_oom(err);
+    return ri_csv_section(r->csv, from, to, &h->r.csv, err);
+}
+
+static void finish_key_half(half_job *h)
+{
+    for (size_t a = 0; a < h->ds.n_areas; a++) {
+        free(h->ds.area_names[a]);
+        free(h->ds.area_types[a]);
+    }
+    free(h->ds.area_names);
+    free(h->ds.area_types);
+    ri_strtab_free(h->ds.areas);
+    ri_strtab_free(h->ds.periods);
+    ri_strtab_free(h->ds.industries);
+    ri_csv_close(h->r.csv);
+}
+
+static ri_rc intern_all(ri_strtab *into, const ri_strtab *from, ri_error *err)
+{
+    for (size_t k = 0; from && k < ri_strtab_count(from); k++) {
+        const char *s = ri_strtab_get(from, k);
+        if (ri_strtab_intern(into, s, strlen(s)) < 0)
+            return ri_oom(err);
+    }
+    return RI_RC_OK;
+}
+
+/* Add a half's keys to the dataset's after those already there: merging the
+   first half, then the second, keeps the order of first appearance, and the
+   name and type an area's first row gave. */
+static ri_rc merge_keys(ri_dataset *ds, const ri_dataset *h, ri_error *err)
+{
+    for (size_t a = 0; a < ri_strtab_count(h->areas); a++) {
+        const char *code = ri_strtab_get(h->areas, a);
+        long idx = ri_strtab_intern(ds->areas, code, strlen(code));
+        if (idx < 0)
+            return ri_oom(err);
+        if (grow_area_text(ds, err))
+            return err->code;
+        char **dst[2] = {&ds->area_names[idx], &ds->area_types[idx]};
+        const char *src[2] = {h->area_names[a], h->area_types[a]};
+        for (int k = 0; k < 2; k++)
+            if (!*dst[k] && src[k] && !(*dst[k] = strdup(src[k])))
+                return ri_oom(err);
+    }
+    if (intern_all(ds->periods, h->periods, err) || intern_all(ds->industries, h->industries, err))
+        return err->code;
+    ds->rows_read += h->rows_read;
+    ds->rows_kept += h->rows_kept;
+    return RI_RC_OK;
+}
+
+/*
+ * The first pass over two halves at once, split where ri_csv_split finds a
+ * record start near the middle; the second pass then uses the same split.
+ * As in the second pass, only a clean read is kept: on any error, including
+ * a first half that does not end exactly at the split, one reader scans the
+ * whole file, so messages are those of a one-reader pass.
+ */
+static ri_rc scan_keys_in_halves(reader *r, ri_error *err)
+{
+    half_job first, second;
+    pthread_t thread;
+    ri_csv_mark start = ri_csv_tell(r->csv), split;
+    int threaded;
+    ri_rc rc = RI_RC_OK;
+
+    if (ri_csv_size(r->csv) < halves_min_bytes()
+        || ri_csv_split(r->csv, start, start.pos + (ri_csv_size(r->csv) - start.pos) / 2, &split) != 0)
+        return scan_keys(r, err);
+    memset(&second, 0, sizeof second);
+    if (start_key_half(r, start, split.pos, &first, err) || start_key_half(r, split, ri_csv_size(r->csv), &second, err)) {
+        finish_key_half(&first);
+        finish_key_half(&second);
+        return err->code;
+    }
+    threaded = pthread_create(&thread, NULL, scan_half, &second) == 0;
+    first.rc = scan_keys(&first.r, &first.err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        second.rc = scan_keys(&second.r, &second.err);
+    if (!first.rc && !second.rc) {
+        if (!(rc = merge_keys(r->ds, &first.ds, err)))
+            rc = merge_keys(r->ds, &second.ds, err);
+        r->middle = split;
+    }
+    finish_key_half(&first);
+    finish_key_half(&second);
+    if (rc || (!first.rc && !second.rc))
+        return rc;
+    return scan_keys(r, err);
+}
+
 /* Periods sort so plugins see time in order, whatever order the file had. */
 static int cmp_str(const void *a, const void *b)
 {
@@ -816,7 +941,7 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
     rc = buf ? ri_csv_open_mem(cfg->path, buf, len, &r.csv, err) : ri_csv_open(cfg->path, &r.csv, err);
     if (rc)
         goto done;
-    if ((rc = read_header(&r, err)) || (rc = scan_keys(&r, err)) || (rc = build_cube(&r, err)) ||
+    if ((rc = read_header(&r, err)) || (rc = scan_keys_in_halves(&r, err)) || (rc = build_cube(&r, err)) ||
         (rc = read_values_in_halves(&r, err)))
         goto done;
     for (size_t a = 0; a < ds->n_areas; a++)

@@ -843,6 +843,72 @@ static void test_file_of_window_size(void **state)
     assert_int_equal(unlink(path), 0);
 }
 
+/* ------------------------------------------------------------------ halves */
+
+/* The records of section [from, to) of csv, described as describe() does. */
+static void describe_section(const ri_csv *csv, ri_csv_mark from, size_t to, char *out, size_t cap)
+{
+    ri_csv *s = NULL;
+    ri_csv_record rec;
+    ri_error err;
+    size_t n = 0;
+    int got;
+
+    assert_int_equal(ri_csv_section(csv, from, to, &s, &err), RI_RC_OK);
+    out[0] = '\0';
+    while ((got = ri_csv_next(s, &rec, &err)) == 1) {
+        n += (size_t)snprintf(out + n, cap - n, "%s%lu:", n ? "|" : "", rec.line);
+        for (size_t i = 0; i < rec.n_fields; i++)
+            n += (size_t)snprintf(out + n, cap - n, "%c%.*s%c", rec.fields[i].quoted ? '{' : '[',
+                                  (int)rec.fields[i].len, rec.fields[i].ptr, rec.fields[i].quoted ? '}' : ']');
+        assert_true(n < cap);
+    }
+    assert_int_equal(got, 0);
+    ri_csv_close(s);
+}
+
+/*
+ * The split lands after the first LF outside quotes from the given byte
+ * on, and the two sections read the same records, with the same line
+ * numbers, as one reader does.
+ */
+static void test_split_and_sections(void **state)
+{
+    /* Offsets: "h\n" 0-1; line 2 "a,\"x\ny\"\n" 2-9 (LF inside quotes at 5); line 4 "b,2\n" 10-13;
+       line 5 "c,\"\"\"\"\n" 14-20; line 6 "d,4" 21-23. */
+    static const char text[] = "h\na,\"x\ny\"\nb,2\nc,\"\"\"\"\nd,4";
+    ri_csv *csv;
+    ri_csv_record rec;
+    ri_csv_mark start, split;
+    ri_error err;
+    char a[512], b[512];
+
+    (void)state;
+    assert_int_equal(ri_csv_open_mem("mem.csv", text, sizeof text - 1, &csv, &err), RI_RC_OK);
+    assert_int_equal(ri_csv_next(csv, &rec, &err), 1);
+    start = ri_csv_tell(csv);
+    assert_int_equal(start.pos, 2);
+    assert_int_equal(start.line, 2);
+
+    /* From byte 4 the LF at 5 is inside quotes (one quote before it); the next, at 9, is not. */
+    assert_int_equal(ri_csv_split(csv, start, 4, &split), 0);
+    assert_int_equal(split.pos, 10);
+    assert_int_equal(split.line, 4);
+    describe_section(csv, start, split.pos, a, sizeof a);
+    assert_string_equal(a, "2:[a]{x\ny}");
+    describe_section(csv, split, sizeof text - 1, b, sizeof b);
+    assert_string_equal(b, "4:[b][2]|5:[c]{\"}|6:[d][4]");
+
+    /* Doubled quotes keep the count even: from byte 15 the split is after line 5. */
+    assert_int_equal(ri_csv_split(csv, start, 15, &split), 0);
+    assert_int_equal(split.pos, 21);
+    assert_int_equal(split.line, 6);
+
+    /* No LF after byte 21: no split. */
+    assert_int_equal(ri_csv_split(csv, start, 21, &split), -1);
+    ri_csv_close(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -860,6 +926,7 @@ int main(void)
         cmocka_unit_test(test_valid_utf8),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_nul),
+        cmocka_unit_test(test_split_and_sections),
         cmocka_unit_test(test_quote_errors),
         cmocka_unit_test(test_unterminated_quote),
         cmocka_unit_test(test_error_is_final),

@@ -408,6 +408,58 @@ static void test_not_a_number(void **state)
     ri_job_free(job);
 }
 
+/*
+ * Quoted names holding line breaks, commas and doubled quotes, long enough
+ * that the middle of the file falls inside one: a reader that splits the
+ * file in two (the second run of this suite) must split between records.
+ */
+static const char multiline_csv[] =
+    "code,name,year,gva\n"
+    "A,\"Alpha\",2019,1\n"                                   /* line 2 */
+    "B,\"Beta\nsecond line, with a comma\nthird line \"\"quoted\"\"\n"
+    "fourth line\nfifth line\nsixth line\nseventh line\",2019,2\n" /* lines 3-9 */
+    "C,\"Gamma \"\"G\"\"\",2019,3\n"                          /* line 10 */
+    "D,Delta,2019,4\n";                                       /* line 11 */
+
+static void test_quoted_line_breaks(void **state)
+{
+    char path[PATH_BUF], want[PATH_BUF];
+    ri_job *job;
+    ri_dataset *ds;
+    (void)state;
+
+    write_file("multiline.csv", multiline_csv);
+    job = job_with("multiline",
+                   "{ id = \"m\"; file = \"multiline.csv\"; area = \"code\"; area_name = \"name\";"
+                   "  period = \"year\"; measures = { gva = \"gva\"; }; }");
+    ds = load_ok(job);
+    assert_int_equal(ds->rows_kept, 4);
+    assert_int_equal(ds->n_areas, 4);
+    assert_string_equal(ds->area_names[area_of(ds, "B")],
+                        "Beta\nsecond line, with a comma\nthird line \"quoted\"\nfourth line\nfifth line\n"
+                        "sixth line\nseventh line");
+    assert_string_equal(ds->area_names[area_of(ds, "C")], "Gamma \"G\"");
+    assert_true(value(ds, "gva", "B", "2019") == 2.0);
+    assert_true(value(ds, "gva", "D", "2019") == 4.0);
+    ri_dataset_free(ds);
+    ri_job_free(job);
+
+    /* Line numbers count the breaks inside quotes: the bad cell is on line 11. */
+    {
+        char text[1024];
+        fmt(text, "%.*sD,Delta,2019,4x\n", (int)(sizeof multiline_csv - 1 - strlen("D,Delta,2019,4\n")),
+            multiline_csv);
+        write_file("multiline_bad.csv", text);
+    }
+    job = job_with("multiline_bad",
+                   "{ id = \"m\"; file = \"multiline_bad.csv\"; area = \"code\"; area_name = \"name\";"
+                   "  period = \"year\"; measures = { gva = \"gva\"; }; }");
+    data_path(path, "multiline_bad.csv");
+    fmt(want, "%s:11:4: \"4x\" in column \"gva\" is not a number", path);
+    load_refused(job, RI_RC_DATA, want, NULL);
+    ri_job_free(job);
+}
+
 /* ------------------------------------------------------------ duplicate keys */
 
 static const char dup_exact_csv[] =
@@ -583,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_wide_without_periods),
         cmocka_unit_test(test_missing_markers_and_thousands),
         cmocka_unit_test(test_not_a_number),
+        cmocka_unit_test(test_quoted_line_breaks),
         cmocka_unit_test(test_duplicate_key_refused),
         cmocka_unit_test(test_duplicates_identical),
         cmocka_unit_test(test_duplicate_key_with_industry),
