@@ -9,14 +9,16 @@
 #ifndef RI_NUMFMT_H
 #define RI_NUMFMT_H
 
-/* Enough for any double, with its terminator. */
-#define RI_NUMBER_TEXT_MAX 32
+/* Room for any double with its terminator, and for the scratch bytes
+   ri_format_number_end() may write past the text. */
+#define RI_NUMBER_TEXT_MAX 48
 
 /* Write finite v into buf. */
 void ri_format_number(double v, char buf[RI_NUMBER_TEXT_MAX]);
 
-/* The same text at out, unterminated (at most RI_NUMBER_TEXT_MAX - 1
-   bytes); returns the end. For writers that assemble rows in place. */
+/* The same text at out, unterminated; returns the end. out must have
+   RI_NUMBER_TEXT_MAX bytes of room: bytes between the end and that may be
+   overwritten. For writers that assemble rows in place. */
 char *ri_format_number_end(double v, char *out);
 
 #endif

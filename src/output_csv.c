@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pieces.h"
+
 /* A field already quoted and neutralised, ready to copy. */
 typedef struct text {
     char *s;
@@ -160,6 +162,64 @@ static int make_labels(csv_writer *w)
     return 0;
 }
 
+/* The helper thread's writer: the labels are shared, the column texts its own. */
+typedef struct piece_ctx {
+    const ri_results *r;
+    const ri_selection *sel;
+} piece_ctx;
+
+typedef struct piece_state {
+    csv_writer *w;
+    const piece_ctx *ctx;
+} piece_state;
+
+static ri_rc write_piece(void *state, ri_sink *out, size_t from, size_t to, ri_error *err)
+{
+    piece_state *ps = state;
+    ps->w->sink = out;
+    return ri_results_each_block(ps->ctx->r, ps->ctx->sel, from, to, put_row, ps->w, err);
+}
+
+static size_t block_cells(const void *ctx, size_t block)
+{
+    return ri_results_block_cells(((const piece_ctx *)ctx)->r, block);
+}
+
+/* Outputs of more cells than this are formatted on two threads. */
+#define RI_CSV_PIECES_MIN_CELLS 200000
+/* About a megabyte of text. */
+#define RI_CSV_PIECE_CELLS 16384
+
+static ri_rc write_rows(csv_writer *w, ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
+{
+    size_t cells = 0, blocks = ri_results_blocks(r);
+    piece_ctx ctx = {r, sel};
+    csv_writer second = *w;
+    piece_state states[2] = {{w, &ctx}, {&second, &ctx}};
+    ri_pieces p;
+    ri_rc rc;
+
+    for (size_t b = 0; b < blocks && cells <= RI_CSV_PIECES_MIN_CELLS; b++)
+        cells += ri_results_block_cells(r, b);
+    if (cells <= RI_CSV_PIECES_MIN_CELLS) {
+        w->sink = sink;
+        return ri_results_each(r, sel, put_row, w, err);
+    }
+    second.col = NULL;
+    second.head.s = second.tail.s = NULL;
+    p.n_blocks = blocks;
+    p.target = RI_CSV_PIECE_CELLS;
+    p.cost = block_cells;
+    p.cost_ctx = &ctx;
+    p.write = write_piece;
+    p.state[0] = &states[0];
+    p.state[1] = &states[1];
+    rc = ri_pieces_write(&p, sink, err);
+    free(second.head.s);
+    free(second.tail.s);
+    return rc;
+}
+
 ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
     static const char header[] = "area_code,area_name,period,industry,indicator,output,value,unit\n";
@@ -170,13 +230,12 @@ ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, 
         return rc;
     if (!(w = calloc(1, sizeof *w)))
         return ri_oom(err);
-    w->sink = sink;
     w->panel = r->panel;
     if (make_labels(w) != 0) {
         rc = ri_oom(err);
     } else {
         ri_sink_write(sink, header, sizeof header - 1);
-        rc = ri_results_each(r, sel, put_row, w, err);
+        rc = write_rows(w, sink, r, sel, err);
     }
     free_texts(w->areas, r->panel->n_areas);
     free_texts(w->periods, r->panel->n_periods);

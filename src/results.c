@@ -189,45 +189,55 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
     return ri_results_each(r, sel, check_cell, (void *)r->panel, err);
 }
 
-ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
-                      void *ctx, ri_error *err)
+size_t ri_results_blocks(const ri_results *r)
+{
+    return r->n_cols * r->panel->n_areas;
+}
+
+size_t ri_results_block_cells(const ri_results *r, size_t block)
+{
+    return r->panel->n_periods * r->cols[block / r->panel->n_areas].n_ind;
+}
+
+ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t from, size_t to,
+                            ri_cell_fn fn, void *ctx, ri_error *err)
 {
     const ri_panel *p = r->panel;
     const unsigned char *areas = sel ? sel->areas : NULL;
     const unsigned char *periods = sel ? sel->periods : NULL;
-    size_t c, a, t, i;
     ri_rc rc;
 
-    for (c = 0; c < r->n_cols; c++) {
-        const ri_result_col *col = &r->cols[c];
+    for (size_t b = from; b < to; b++) {
+        const ri_result_col *col = &r->cols[b / p->n_areas];
+        size_t a = b % p->n_areas;
 
-        if (!has_indicator(sel, col->indicator))
+        if ((areas && !areas[a]) || !has_indicator(sel, col->indicator))
             continue;
-        for (a = 0; a < p->n_areas; a++) {
-            if (areas && !areas[a])
-                continue;
-            for (t = 0; t < p->n_periods; t++) {
-                size_t cell = a * p->n_periods + t;
+        for (size_t t = 0; t < p->n_periods; t++) {
+            size_t cell = a * p->n_periods + t;
 
-                if (periods && !periods[t])
+            if (periods && !periods[t])
+                continue;
+            if (!col->by_industry) {
+                if (col->applies && !col->applies[cell])
                     continue;
-                if (!col->by_industry) {
-                    if (col->applies && !col->applies[cell])
-                        continue;
-                    rc = fn(ctx, col, a, t, RI_NO_INDUSTRY, col->v[cell], err);
-                    if (rc != RI_RC_OK)
-                        return rc;
+                if ((rc = fn(ctx, col, a, t, RI_NO_INDUSTRY, col->v[cell], err)) != RI_RC_OK)
+                    return rc;
+                continue;
+            }
+            for (size_t i = 0; i < col->n_ind; i++) {
+                if (col->applies && !col->applies[cell * col->n_ind + i])
                     continue;
-                }
-                for (i = 0; i < col->n_ind; i++) {
-                    if (col->applies && !col->applies[cell * col->n_ind + i])
-                        continue;
-                    rc = fn(ctx, col, a, t, col->ind[i], col->v[cell * col->n_ind + i], err);
-                    if (rc != RI_RC_OK)
-                        return rc;
-                }
+                if ((rc = fn(ctx, col, a, t, col->ind[i], col->v[cell * col->n_ind + i], err)) != RI_RC_OK)
+                    return rc;
             }
         }
     }
     return RI_RC_OK;
+}
+
+ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
+                      void *ctx, ri_error *err)
+{
+    return ri_results_each_block(r, sel, 0, ri_results_blocks(r), fn, ctx, err);
 }

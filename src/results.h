@@ -83,6 +83,16 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
 ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
                       void *ctx, ri_error *err);
 
+/* The same walk cut in blocks, for writers that share the work out: block
+   b is column b / n_areas and area b % n_areas, and there are
+   n_cols * n_areas of them. ri_results_each_block() visits blocks
+   [from, to) in order; ri_results_block_cells() is the most cells a block
+   can hold (periods x the column's industries). */
+size_t ri_results_blocks(const ri_results *r);
+size_t ri_results_block_cells(const ri_results *r, size_t block);
+ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t from, size_t to,
+                            ri_cell_fn fn, void *ctx, ri_error *err);
+
 
 
 #endif

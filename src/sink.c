@@ -27,6 +27,7 @@ struct ri_sink {
     int error;  /* errno of the first failure */
 
     FILE *stream; /* stream sink */
+    int memory;   /* memory sink: buf grows */
 
     int fd; /* file sink */
     ri_sha256 sha;
@@ -106,10 +107,23 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Pass the filled buffer on and start an empty one. */
+/* Pass the filled buffer on and start an empty one (a memory sink grows instead). */
 static void hand_off(ri_sink *s)
 {
+    if (s->memory) {
+        char *grown = s->failed ? NULL : realloc(s->buf, 2 * s->cap);
+        if (!grown) {
+            /* Keep what fits; the failure is reported when the sink is drained or closed. */
+            set_error(s, ENOMEM);
+            s->used = 0;
+            return;
+        }
+        s->buf = grown;
+        s->cap *= 2;
+        return;
+    }
     if (s->stream) {
+        errno = 0;
         if (s->used && !s->failed && fwrite(s->buf, 1, s->used, s->stream) != s->used)
             set_error(s, errno);
         s->used = 0;
@@ -149,6 +163,27 @@ ri_rc ri_sink_stream(FILE *f, ri_sink **out, ri_error *err)
     s->fd = -1;
     *out = s;
     return RI_RC_OK;
+}
+
+ri_rc ri_sink_memory(ri_sink **out, ri_error *err)
+{
+    ri_rc rc = ri_sink_stream(NULL, out, err);
+
+    if (!rc) {
+        (*out)->memory = 1;
+        (*out)->stream = NULL;
+    }
+    return rc;
+}
+
+void ri_sink_drain(ri_sink *memory, ri_sink *dst)
+{
+    if (memory->failed)
+        set_error(dst, memory->error);
+    else
+        ri_sink_write(dst, memory->buf, memory->used);
+    memory->used = 0;
+    memory->failed = 0;
 }
 
 ri_rc ri_sink_file(int fd, ri_sink **out, ri_error *err)
@@ -202,7 +237,7 @@ void ri_sink_write(ri_sink *s, const void *data, size_t n)
         size_t room = s->cap - s->used;
         if (!room) {
             hand_off(s);
-            room = s->cap;
+            room = s->cap - s->used;
         }
         size_t take = n < room ? n : room;
         memcpy(s->buf + s->used, p, take);
@@ -226,14 +261,17 @@ ri_rc ri_sink_close(ri_sink *s, ri_sink_summary *sum, ri_error *err)
 {
     ri_rc rc = RI_RC_OK;
 
-    hand_off(s);
-    if (s->stream) {
+    if (s->memory) {
+        free(s->buf);
+    } else if (s->stream) {
+        hand_off(s);
         if (!s->failed && fflush(s->stream) != 0)
             set_error(s, errno);
         if (!s->failed && ferror(s->stream))
             set_error(s, EIO);
         free(s->buf);
     } else {
+        hand_off(s);
         if (s->threaded) {
             pthread_mutex_lock(&s->mu);
             s->done = 1;

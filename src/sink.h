@@ -33,6 +33,13 @@ ri_rc ri_sink_stream(FILE *f, ri_sink **out, ri_error *err);
    closed by the sink); fd < 0 only hashes, to learn what a file would hold. */
 ri_rc ri_sink_file(int fd, ri_sink **out, ri_error *err);
 
+/* A sink that keeps its bytes in memory, for a writer that prepares a
+   piece of a file on one thread while another writes the piece before. */
+ri_rc ri_sink_memory(ri_sink **out, ri_error *err);
+
+/* Move a memory sink's bytes to the end of dst and empty it. */
+void ri_sink_drain(ri_sink *memory, ri_sink *dst);
+
 /* Room for n <= RI_SINK_RESERVE_MAX bytes; commit the end of what was used. */
 char *ri_sink_reserve(ri_sink *s, size_t n);
 void ri_sink_commit(ri_sink *s, char *end);
