@@ -328,13 +328,24 @@ ri_rc ri_csv_section(const ri_csv *c, ri_csv_mark from, size_t to, ri_csv **out,
 /* Add the double quotes and LFs in d[0..n) to *quotes and *lines. */
 static void count_quotes_lines(const unsigned char *d, size_t n, size_t *quotes, size_t *lines)
 {
-#if defined(__SSE2__) && defined(__GNUC__)
-    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
 
-    for (; n >= 16; d += 16, n -= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)d);
-        *quotes += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
-        *lines += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    /* Per-byte counters (a match is -1, so subtracting counts up), summed
+       before any can pass 255. */
+    while (n >= 16) {
+        __m128i q = zero, l = zero;
+        size_t blocks = n / 16 < 255 ? n / 16 : 255;
+        for (size_t b = 0; b < blocks; b++, d += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)d);
+            q = _mm_sub_epi8(q, _mm_cmpeq_epi8(v, quote));
+            l = _mm_sub_epi8(l, _mm_cmpeq_epi8(v, lf));
+        }
+        n -= 16 * blocks;
+        q = _mm_sad_epu8(q, zero);
+        l = _mm_sad_epu8(l, zero);
+        *quotes += (size_t)_mm_cvtsi128_si32(q) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(q, 8));
+        *lines += (size_t)_mm_cvtsi128_si32(l) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(l, 8));
     }
 #endif
     for (; n; d++, n--) {

@@ -30,8 +30,9 @@ struct ri_sink {
     int memory;   /* memory sink: buf grows */
 
     int fd; /* file sink */
+    unsigned long long file_bytes; /* written to fd: the writer's count */
     ri_sha256 sha;
-    unsigned long long bytes;
+    unsigned long long bytes; /* hashed: the worker's count */
     int threaded;
     pthread_t worker;
     pthread_mutex_t mu;
@@ -40,7 +41,6 @@ struct ri_sink {
     size_t lens[RING];
     size_t filling, next, queued; /* the writer's chunk, the worker's next, how many wait */
     int done;
-    int worker_error; /* under mu */
 };
 
 static void set_error(ri_sink *s, int e)
@@ -51,15 +51,12 @@ static void set_error(ri_sink *s, int e)
     }
 }
 
-/* Hash and write one chunk; the worker's whole job, or the writer's when no thread could start. */
-static int consume(ri_sink *s, const char *p, size_t n, int error)
+/* Write one chunk to the file; 0 or an errno. */
+static int put_file(ri_sink *s, const char *p, size_t n)
 {
-    unsigned long long at = s->bytes;
+    unsigned long long at = s->file_bytes;
 
-    ri_sha256_update(&s->sha, p, n);
-    s->bytes += n;
-    if (s->fd < 0 || error)
-        return error;
+    s->file_bytes += n;
     while (n) {
         ssize_t w = write(s->fd, p, n);
         if (w < 0) {
@@ -76,13 +73,21 @@ static int consume(ri_sink *s, const char *p, size_t n, int error)
     /* Start the disk on this chunk while the next ones are made, so the
        fsync before the rename waits for a chunk or two, not a gigabyte.
        Only a hint: a file system that refuses it loses nothing. */
-    (void)sync_file_range(s->fd, (off_t)at, (off_t)(s->bytes - at), SYNC_FILE_RANGE_WRITE);
+    (void)sync_file_range(s->fd, (off_t)at, (off_t)(s->file_bytes - at), SYNC_FILE_RANGE_WRITE);
 #else
     (void)at;
 #endif
     return 0;
 }
 
+static void hash(ri_sink *s, const char *p, size_t n)
+{
+    ri_sha256_update(&s->sha, p, n);
+    s->bytes += n;
+}
+
+/* The second thread only hashes: the writer's thread makes the write(2)
+   calls, whose copying would otherwise make hashing the slower half. */
 static void *work(void *arg)
 {
     ri_sink *s = arg;
@@ -94,11 +99,9 @@ static void *work(void *arg)
         if (!s->queued)
             break;
         size_t i = s->next;
-        int error = s->worker_error;
         pthread_mutex_unlock(&s->mu);
-        error = consume(s, s->chunks[i], s->lens[i], error);
+        hash(s, s->chunks[i], s->lens[i]);
         pthread_mutex_lock(&s->mu);
-        s->worker_error = error;
         s->next = (i + 1) % RING;
         s->queued--;
         pthread_cond_broadcast(&s->cv);
@@ -129,10 +132,13 @@ static void hand_off(ri_sink *s)
         s->used = 0;
         return;
     }
-    if (!s->threaded) {
-        int e = consume(s, s->buf, s->used, s->failed ? s->error : 0);
+    if (s->fd >= 0 && !s->failed) {
+        int e = put_file(s, s->buf, s->used);
         if (e)
             set_error(s, e);
+    }
+    if (!s->threaded) {
+        hash(s, s->buf, s->used);
         s->used = 0;
         return;
     }
@@ -142,8 +148,6 @@ static void hand_off(ri_sink *s)
     pthread_cond_broadcast(&s->cv);
     while (s->queued == RING)
         pthread_cond_wait(&s->cv, &s->mu);
-    if (s->worker_error)
-        set_error(s, s->worker_error);
     pthread_mutex_unlock(&s->mu);
     s->filling = (s->filling + 1) % RING;
     s->buf = s->chunks[s->filling];
@@ -278,8 +282,6 @@ ri_rc ri_sink_close(ri_sink *s, ri_sink_summary *sum, ri_error *err)
             pthread_cond_broadcast(&s->cv);
             pthread_mutex_unlock(&s->mu);
             pthread_join(s->worker, NULL);
-            if (s->worker_error)
-                set_error(s, s->worker_error);
             pthread_cond_destroy(&s->cv);
             pthread_mutex_destroy(&s->mu);
         }

@@ -3,10 +3,12 @@
  *
  * Owns the path from a writer's rows to their destination: a stdio stream
  * (what `compare` prints), or a file descriptor whose bytes are SHA-256
- * hashed for the run manifest on the way. For a file, hashing and write(2)
- * run on a second thread over 1 MiB chunks while the writer formats the next
- * chunk, because a large run's outputs reach a gigabyte and hashing them
- * after writing, then reading them back, doubled the time spent on them.
+ * hashed for the run manifest on the way. For a file, each 1 MiB chunk is
+ * written by the writer's thread and hashed on a second thread while the
+ * writer formats the next, because a large run's outputs reach a gigabyte
+ * and hashing them after writing, then reading them back, doubled the time
+ * spent on them. A sink can also keep its bytes in memory, for pieces of a
+ * file made on another thread (pieces.h).
  *
  * Writers reserve room, fill it and commit what they used, so each byte is
  * copied once. Write errors are remembered and reported by ri_sink_close();
