@@ -78,6 +78,43 @@ static ri_cell_kind convert_slow(const char *s, size_t len, long e10, double *ou
  * where int is digits, or (quoted cells only) 1-3 digits followed by groups
  * of ",ddd".
  */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+/*
+ * The cell nearly every statistical table is made of: [-]digits[.digits],
+ * at most 19 digits and a value below 2^53, converted in one loop. 0 sends
+ * anything else (signs, exponents, thousands, long or huge numbers, bad
+ * text) through the full grammar below, which decides.
+ */
+static int parse_plain(const char *s, size_t len, double *out)
+{
+    const char *p = s, *end = s + len, *digits;
+    uint64_t mant = 0;
+    size_t n_int, n_frac = 0;
+    int neg = 0;
+    double v;
+
+    if (p < end && *p == '-') {
+        neg = 1;
+        p++;
+    }
+    for (digits = p; p < end && is_digit(*p); p++)
+        mant = mant * 10 + (uint64_t)(*p - '0');
+    n_int = (size_t)(p - digits);
+    if (p < end && *p == '.') {
+        for (digits = ++p; p < end && is_digit(*p); p++)
+            mant = mant * 10 + (uint64_t)(*p - '0');
+        n_frac = (size_t)(p - digits);
+    }
+    if (p != end || n_int + n_frac == 0 || n_int + n_frac > 19 || mant > (UINT64_C(1) << 53))
+        return 0;
+    v = (double)mant;
+    if (n_frac)
+        v /= exact_pow10[n_frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+#endif
+
 static ri_cell_kind parse_number(const char *s, size_t len, int quoted, double *out)
 {
     size_t i = 0, nd = 0, n_frac = 0, group = 0;
@@ -88,6 +125,11 @@ static ri_cell_kind parse_number(const char *s, size_t len, int quoted, double *
 
     if (len == 0 || len > CELL_MAX)
         return RI_CELL_BAD;
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    /* Exact for the same reason as the exact path below: one correctly rounded division. */
+    if (parse_plain(s, len, out))
+        return RI_CELL_NUMBER;
+#endif
     if (s[i] == '+' || s[i] == '-')
         neg = s[i++] == '-';
 
