@@ -246,22 +246,33 @@ void ri_lookup_free(ri_lookup *lk)
 }
 
 /* Sum members[] of column c into area `target`; NaN where any member is missing. */
-static void sum_into(const ri_panel *p, ri_column *c, size_t target, const size_t *members,
-                     size_t n_members)
+static ri_rc sum_into(const ri_panel *p, ri_column *c, size_t target, const size_t *members,
+                      size_t n_members, ri_error *err)
 {
     size_t stride = ri_column_stride(p, c);
+    double *sums = malloc(2 * (stride ? stride : 1) * sizeof *sums), *comps = sums + stride;
+
+    if (!sums)
+        return ri_oom(err);
     /* Neumaier's compensated sum: a total over thousands of areas keeps its last digits, so
-       ratios of sums match what spreadsheets and statistics packages print. */
-    for (size_t k = 0; k < stride; k++) {
-        double s = 0.0, comp = 0.0;
-        for (size_t m = 0; m < n_members; m++) {
-            double x = c->v[members[m] * stride + k], t = s + x;
-            comp += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
-            s = t;
+       ratios of sums match what spreadsheets and statistics packages print. Members are the
+       outer loop so that each member's row is read once, in order: the same additions, in the
+       same order per cell, as a loop over cells would make, without striding through memory. */
+    for (size_t k = 0; k < stride; k++)
+        sums[k] = comps[k] = 0.0;
+    for (size_t m = 0; m < n_members; m++) {
+        const double *row = c->v + members[m] * stride;
+        for (size_t k = 0; k < stride; k++) {
+            double s = sums[k], x = row[k], t = s + x;
+            comps[k] += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
+            sums[k] = t;
         }
-        c->v[target * stride + k] = isnan(s) ? s : s + comp;
     }
+    for (size_t k = 0; k < stride; k++)
+        c->v[target * stride + k] = isnan(sums[k]) ? sums[k] : sums[k] + comps[k];
     c->present[target] = 1;
+    free(sums);
+    return RI_RC_OK;
 }
 
 /* A pair of the lookup by parent, then by its place in the file (which keeps the order of sums). */
@@ -326,7 +337,7 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
             size_t n_members = 0, parent = order[g].parent;
             while (g < lk->n && order[g].parent == parent)
                 members[n_members++] = child_of[order[g++].pair];
-            sum_into(p, c, parent, members, n_members);
+            rc = sum_into(p, c, parent, members, n_members, err);
         }
     }
 done:
@@ -390,7 +401,7 @@ static ri_rc add_aggregate(ri_panel *p, const ri_aggregate_cfg *ag, ri_error *er
                          ri_loc_file(&ag->loc), ag->loc.line, ag->code, c->name, c->dataset);
             break;
         }
-        sum_into(p, c, target, members, n_members);
+        rc = sum_into(p, c, target, members, n_members, err);
     }
     free(members);
     return rc;
