@@ -38,6 +38,7 @@ struct ri_sink {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     char *chunks[RING];
+    size_t caps[RING]; /* chunks trade places with memory sinks' buffers, so sizes vary */
     size_t lens[RING];
     size_t filling, next, queued; /* the writer's chunk, the worker's next, how many wait */
     int done;
@@ -151,6 +152,7 @@ static void hand_off(ri_sink *s)
     pthread_mutex_unlock(&s->mu);
     s->filling = (s->filling + 1) % RING;
     s->buf = s->chunks[s->filling];
+    s->cap = s->caps[s->filling];
     s->used = 0;
 }
 
@@ -182,10 +184,27 @@ ri_rc ri_sink_memory(ri_sink **out, ri_error *err)
 
 void ri_sink_drain(ri_sink *memory, ri_sink *dst)
 {
-    if (memory->failed)
+    if (memory->failed) {
         set_error(dst, memory->error);
-    else
+    } else if (dst->threaded && memory->used >= CHUNK / 2) {
+        /* A big piece is not copied: its buffer becomes the file sink's next
+           chunk (written here, hashed on the sink's thread) and the memory
+           sink takes the chunk's empty buffer in exchange. */
+        char *buf = memory->buf;
+        size_t cap = memory->cap;
+        if (dst->used)
+            hand_off(dst);
+        memory->buf = dst->buf;
+        memory->cap = dst->cap;
+        dst->chunks[dst->filling] = dst->buf = buf;
+        dst->caps[dst->filling] = dst->cap = cap;
+        dst->used = memory->used;
+        memory->used = 0;
+        hand_off(dst);
+        return;
+    } else {
         ri_sink_write(dst, memory->buf, memory->used);
+    }
     memory->used = 0;
     memory->failed = 0;
 }
@@ -196,13 +215,15 @@ ri_rc ri_sink_file(int fd, ri_sink **out, ri_error *err)
 
     if (!s)
         return ri_oom(err);
-    for (size_t i = 0; i < RING; i++)
+    for (size_t i = 0; i < RING; i++) {
+        s->caps[i] = CHUNK;
         if (!(s->chunks[i] = malloc(CHUNK))) {
             for (size_t j = 0; j < i; j++)
                 free(s->chunks[j]);
             free(s);
             return ri_oom(err);
         }
+    }
     s->fd = fd;
     s->buf = s->chunks[0];
     s->cap = CHUNK;
