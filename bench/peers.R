@@ -115,11 +115,9 @@ d[, `:=`(n = sum(!is.na(v)),
          below = frank(v, ties.method = "min", na.last = "keep") - 1), by = year]
 d[, percentile := fifelse(n > 1, 100 * below / (n - 1), 100)]
 d[is.na(rank), percentile := NA_real_]
-for (k in 1:9) {
-  col <- rep(NA_real_, n_cells)
-  col[bench_cells] <- q[J(years), get(paste0("V", k))]
-  add("deciles", sprintf("p%d0", k), DECILE_UNIT, col)
-}
+# the deciles describe the group: written on ALL's row only
+for (k in 1:9)
+  add("deciles", sprintf("p%d0", k), DECILE_UNIT, q[J(years), get(paste0("V", k))])
 add("deciles", "rank", "rank (1 = highest)", c(d$rank, rep(NA_real_, n_p)))
 add("deciles", "percentile", "%", c(d$percentile, rep(NA_real_, n_p)))
 
@@ -134,10 +132,11 @@ key_table <- function(reps) {
              indicator = "", output = "", value = NA_real_, unit = "")
 }
 keys <- list(cell = key_table(1L), industry = key_table(n_i))
+keys$bench <- keys$cell[bench_cells]
 out <- args[2]
 fwrite(keys$cell[0], out)
 for (col in cols) {
-  k <- if (length(col$values) == n_cells) keys$cell else keys$industry
+  k <- if (length(col$values) == n_p) keys$bench else if (length(col$values) == n_cells) keys$cell else keys$industry
   set(k, j = "indicator", value = col$indicator)
   set(k, j = "output", value = col$output)
   set(k, j = "value", value = col$values)

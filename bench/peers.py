@@ -142,10 +142,9 @@ def main(panel_path, out_path):
     with np.errstate(divide="ignore", invalid="ignore"):
         pctl = np.where(n > 1, 100.0 * below / (n - 1), 100.0)
     pctl = np.where(np.isnan(rank), np.nan, pctl)
+    # the deciles describe the group: written on ALL's row only
     for d in range(1, 10):
-        col = np.full((n_a, n_p), np.nan)
-        col[b] = q[d / 10].reindex(years).to_numpy()
-        cols.append(("deciles", "p%d0" % d, DECILE_UNIT, col))
+        cols.append(("deciles", "p%d0" % d, DECILE_UNIT, q[d / 10].reindex(years).to_numpy(), b))
     nan_row = np.full((1, n_p), np.nan)
     cols += [
         ("deciles", "rank", "rank (1 = highest)", np.vstack([rank, nan_row])),
@@ -173,8 +172,11 @@ def write(out_path, cols, areas, years, industries):
         })
     with open(out_path, "w", newline="") as f:
         f.write("area_code,area_name,period,industry,indicator,output,value,unit\n")
-        for indicator, output, unit, values in cols:
-            block = keys[values.ndim == 3].copy()
+        for indicator, output, unit, values, *only in cols:
+            if only:  # one area's row: values by period
+                block = keys[False].iloc[only[0] * n_p:(only[0] + 1) * n_p].copy()
+            else:
+                block = keys[values.ndim == 3].copy()
             block["indicator"] = indicator
             block["output"] = output
             block["value"] = values.ravel()

@@ -5,7 +5,9 @@
  * Typical use is on another indicator's output, e.g. the deciles of a
  * productivity index across all areas:  inputs = { value = "prod.index_per_hour"; }.
  * The deciles describe the whole group, so they are written on the row of
- * the job's benchmark area; every other row gets its own rank and percentile.
+ * the job's benchmark area only (RI_BENCHMARK_ROW: outputs list no empty
+ * decile for every other area); every other row gets its own rank and
+ * percentile.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,15 +26,15 @@ static const ri_param_spec params[] = {
 enum { P10, P20, P30, P40, P50, P60, P70, P80, P90, RANK, PERCENTILE, N_OUTPUTS };
 
 static const ri_output_spec outputs[] = {
-    {"p10", "value", 0, "10th percentile of the group (benchmark row)"},
-    {"p20", "value", 0, "20th percentile of the group (benchmark row)"},
-    {"p30", "value", 0, "30th percentile of the group (benchmark row)"},
-    {"p40", "value", 0, "40th percentile of the group (benchmark row)"},
-    {"p50", "value", 0, "median of the group (benchmark row)"},
-    {"p60", "value", 0, "60th percentile of the group (benchmark row)"},
-    {"p70", "value", 0, "70th percentile of the group (benchmark row)"},
-    {"p80", "value", 0, "80th percentile of the group (benchmark row)"},
-    {"p90", "value", 0, "90th percentile of the group (benchmark row)"},
+    {"p10", "value", RI_BENCHMARK_ROW, "10th percentile of the group"},
+    {"p20", "value", RI_BENCHMARK_ROW, "20th percentile of the group"},
+    {"p30", "value", RI_BENCHMARK_ROW, "30th percentile of the group"},
+    {"p40", "value", RI_BENCHMARK_ROW, "40th percentile of the group"},
+    {"p50", "value", RI_BENCHMARK_ROW, "median of the group"},
+    {"p60", "value", RI_BENCHMARK_ROW, "60th percentile of the group"},
+    {"p70", "value", RI_BENCHMARK_ROW, "70th percentile of the group"},
+    {"p80", "value", RI_BENCHMARK_ROW, "80th percentile of the group"},
+    {"p90", "value", RI_BENCHMARK_ROW, "90th percentile of the group"},
     {"rank", "rank (1 = highest)", 0, "the area's rank in the group; ties share the best rank"},
     {"percentile", "%", 0, "share of the group's other values below the area's (0 = lowest, 100 = highest)"},
 };

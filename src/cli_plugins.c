@@ -64,8 +64,9 @@ static void describe(const ri_loaded *l)
     }
     printf("\nOutputs:\n");
     for (size_t i = 0; i < d->n_outputs; i++)
-        printf("  %-20s [%s]%s %s\n", d->outputs[i].name, d->outputs[i].unit,
+        printf("  %-20s [%s]%s%s %s\n", d->outputs[i].name, d->outputs[i].unit,
                (d->outputs[i].flags & RI_BY_INDUSTRY) ? " (by industry)" : "",
+               (d->outputs[i].flags & RI_BENCHMARK_ROW) ? " (benchmark row only)" : "",
                d->outputs[i].help ? d->outputs[i].help : "");
 }
 

@@ -437,10 +437,12 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     for (size_t o = 0; o < d->n_outputs; o++) {
         ri_result_col *col = &res->cols[first + o];
         size_t width = col->n_ind, cells = p->n_areas * p->n_periods * width;
-        /* Outputs of one kind (by industry or not) apply to the same cells: the first one's mask is copied. */
+        /* Outputs of one kind (by industry or not, benchmark row only or not) apply to the same
+           cells: the first one's mask is copied. */
+        unsigned kind = d->outputs[o].flags & (RI_BY_INDUSTRY | RI_BENCHMARK_ROW);
         const ri_result_col *same = NULL;
         for (size_t q = 0; q < o && !same; q++)
-            if (res->cols[first + q].by_industry == col->by_industry && res->cols[first + q].n_ind == width)
+            if ((d->outputs[q].flags & (RI_BY_INDUSTRY | RI_BENCHMARK_ROW)) == kind)
                 same = &res->cols[first + q];
         if (!(col->applies = same ? malloc(cells ? cells : 1) : calloc(cells ? cells : 1, 1))) {
             rc = ri_oom(err);
@@ -453,8 +455,9 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
                 for (size_t w = 0; w < width; w++) {
                     size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * width + w;
                     if (!same)
-                        col->applies[cell] = !col->by_industry
-                                             || industry_has_input(p, pr, &sub, sub.area[i], sub.period[j], sub.ind[w]);
+                        col->applies[cell] = (kind & RI_BENCHMARK_ROW) && i != sub.benchmark ? 0
+                                             : !col->by_industry
+                                                 || industry_has_input(p, pr, &sub, sub.area[i], sub.period[j], sub.ind[w]);
                     if (!sub.whole)
                         col->v[cell] = outs[o][(i * sub.n_periods + j) * width + w];
                 }

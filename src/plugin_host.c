@@ -185,6 +185,9 @@ ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err)
         return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): bad input/parameter/output tables; expected 1-256 outputs and arrays matching their counts",
                        d->name, file);
     for (size_t i = 0; i < d->n_inputs; i++) {
+        if (d->inputs[i].flags & ~(RI_BY_INDUSTRY | RI_OPTIONAL))
+            return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): input \"%s\" has flags 0x%x; expected RI_BY_INDUSTRY and RI_OPTIONAL only",
+                           d->name, file, d->inputs[i].role ? d->inputs[i].role : "(null)", d->inputs[i].flags);
         if (!is_identifier(d->inputs[i].role))
             return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): input %zu has role \"%s\"; expected an identifier",
                            d->name, file, i + 1, d->inputs[i].role ? d->inputs[i].role : "(null)");
@@ -207,6 +210,11 @@ ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err)
         if (!o->unit || !*o->unit)
             return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): output \"%s\" has no unit; expected a unit such as \"GBP\" or \"%%\"",
                            d->name, file, o->name);
+        /* A flag means something only from the minor that defined it. */
+        if (o->flags & ~(RI_BY_INDUSTRY | (d->abi_minor >= 1 ? RI_BENCHMARK_ROW : 0u)))
+            return ri_fail(err, RI_RC_USAGE, "plugin %s (%s): output \"%s\" has flags 0x%x; expected RI_BY_INDUSTRY%s only",
+                           d->name, file, o->name, o->flags,
+                           d->abi_minor >= 1 ? " and RI_BENCHMARK_ROW" : " (RI_BENCHMARK_ROW needs ABI 1.1)");
         if ((rc = check_unique(d->name, "output", o->name, seen, i, file, err)))
             return rc;
         seen[i] = o->name;

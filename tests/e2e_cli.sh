@@ -8,11 +8,11 @@ expect_out "--help lists commands" "compare [AREA...]"
 
 run --version
 expect_status "--version" 0
-expect_out "--version shows the ABI" "plugin ABI 1.0"
+expect_out "--version shows the ABI" "plugin ABI 1.1"
 
 run compare --version
 expect_status "compare --version" 0
-expect_out "--version after a command" "plugin ABI 1.0"
+expect_out "--version after a command" "plugin ABI 1.1"
 
 # Each plugin module exports its entry point and nothing else.
 if command -v nm >/dev/null 2>&1; then

@@ -124,6 +124,15 @@ expect_status "compare an indicator fed by another's output" 0
 expect_out "median of the group on the benchmark row" "ALL,All,2020,,dist,p50,25,"
 if grep -q ',g,gva_per_head,' "$WORK/out"; then not_ok "only the asked indicator is shown"; else ok "only the asked indicator is shown"; fi
 
+# The deciles are statistics of the group (RI_BENCHMARK_ROW): on ALL's row only, while every
+# area of the group has its rank. Four areas, one period: 9 deciles, 4 ranks.
+run -c "$WORK/chain.cfg" -P "$PLUGIN_DIR" compare -i dist --format csv
+expect_status "compare the distribution of every area" 0
+n=$(grep -c ',dist,p[1-9]0,' "$WORK/out")
+if [ "$n" -eq 9 ]; then ok "deciles only on the benchmark row"; else not_ok "$n decile rows, expected 9 (ALL's only)"; fi
+n=$(grep -c ',dist,rank,[0-9]' "$WORK/out")
+if [ "$n" -eq 4 ]; then ok "every member has a rank"; else not_ok "$n ranks, expected 4"; fi
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare "Black Country" --period 2015
 expect_status "options after area names" 0
 expect_out "period 2015 shown" "gap (plugin gva_gap), 2015"

@@ -18,7 +18,7 @@ CFG
 job bad bad_abi
 run -c "$WORK/job.cfg" -P "$TEST_PLUGIN_DIR" check
 expect_status "plugin with the wrong ABI major" 2
-expect_err "ABI message names both versions" "plugin built for ABI 2.0, this regind has ABI 1.0"
+expect_err "ABI message names both versions" "plugin built for ABI 2.1, this regind has ABI 1.1"
 
 job bad no_entry
 run -c "$WORK/job.cfg" -P "$TEST_PLUGIN_DIR" check

@@ -77,7 +77,7 @@ expect_err "log says the run finished" "INFO run finished: 2 outputs"
 # The manifest: one member per line, one input, plugin or output per line.
 version=$("$REGIND" --version | sed -n 's/^regind \([^ ]*\) .*/\1/p')
 expect_file "manifest: regind version" "$MANIFEST" "\"regind_version\": \"$version\""
-expect_file "manifest: plugin ABI" "$MANIFEST" '"plugin_abi": "1.0"'
+expect_file "manifest: plugin ABI" "$MANIFEST" '"plugin_abi": "1.1"'
 if grep -qE '^  "started": "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z",$' "$MANIFEST" \
     && grep -qE '^  "finished": "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z",$' "$MANIFEST"; then
     ok "manifest: start and end times in UTC ISO-8601"
@@ -97,7 +97,7 @@ case "$line" in
 esac
 line=$(grep '"name": "gva_gap"' "$MANIFEST")
 case "$line" in
-*'"version": "'*'"abi": "1.0"'*"\"sha256\": \"$(sha "$PLUGIN_DIR/gva_gap.la")\""*'"library": {"path": '*) ok "manifest: plugin version, ABI, file and library digests" ;;
+*'"version": "'*'"abi": "1.1"'*"\"sha256\": \"$(sha "$PLUGIN_DIR/gva_gap.la")\""*'"library": {"path": '*) ok "manifest: plugin version, ABI, file and library digests" ;;
 *) not_ok "manifest: plugin entry is '$line'" ;;
 esac
 expect_file "manifest: csv output digest" "$MANIFEST" "\"format\": \"csv\", \"size\": $(wc -c < "$OUT/gap.csv" | tr -d ' '), \"sha256\": \"$(sha "$OUT/gap.csv")\"}"

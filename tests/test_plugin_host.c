@@ -443,6 +443,31 @@ static void test_descriptor_abi(void **state)
     assert_descriptor_refused(&d, want, "RI_PLUGIN_HEADER");
 }
 
+/* Flags: the ones each kind of spec has, and RI_BENCHMARK_ROW only from ABI 1.1, the minor that defined it. */
+static void test_descriptor_flags(void **state)
+{
+    static const ri_input_spec odd_input[] = {{"gva", RI_BENCHMARK_ROW, "h"}};
+    static const ri_output_spec odd_output[] = {{"y", "%", RI_OPTIONAL, "h"}};
+    static const ri_output_spec bench_row[] = {{"p50", "%", RI_BENCHMARK_ROW, "h"}};
+    ri_plugin d = good_descriptor();
+    ri_error err = {RI_RC_OK, ""};
+    (void)state;
+
+    d.inputs = odd_input;
+    d.n_inputs = 1;
+    assert_descriptor_refused(&d, "plugin test (test.so): input \"gva\" has flags 0x4", "RI_BY_INDUSTRY and RI_OPTIONAL only");
+
+    d = good_descriptor();
+    d.outputs = odd_output;
+    d.n_outputs = 1;
+    assert_descriptor_refused(&d, "plugin test (test.so): output \"y\" has flags 0x2", "RI_BY_INDUSTRY and RI_BENCHMARK_ROW only");
+
+    d.outputs = bench_row;
+    assert_int_equal(ri_descriptor_check(&d, "test.so", &err), RI_RC_OK);
+    d.abi_minor = 0;
+    assert_descriptor_refused(&d, "output \"p50\" has flags 0x4", "RI_BENCHMARK_ROW needs ABI 1.1");
+}
+
 static void test_descriptor_names(void **state)
 {
     static const ri_input_spec bad_role[] = {{"gva-total", 0, "h"}};
@@ -855,6 +880,7 @@ int main(void)
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_descriptor_valid),
         cmocka_unit_test(test_descriptor_abi),
+        cmocka_unit_test(test_descriptor_flags),
         cmocka_unit_test(test_descriptor_names),
         cmocka_unit_test(test_descriptor_params),
         cmocka_unit_test(test_params_defaults_and_coercion),

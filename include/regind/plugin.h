@@ -52,7 +52,7 @@ extern "C" {
 #endif
 
 #define RI_ABI_MAJOR 1
-#define RI_ABI_MINOR 0
+#define RI_ABI_MINOR 1
 
 /* The same versions under the package's name, for build scripts that test them. */
 #define REGIND_ABI_MAJOR RI_ABI_MAJOR
@@ -88,6 +88,10 @@ typedef enum ri_param_type {
 /* Flags of inputs and outputs. */
 #define RI_BY_INDUSTRY 0x1u /* column is area x period x industry */
 #define RI_OPTIONAL 0x2u    /* input may be left unbound: its column is NULL */
+/* Output with a value on the benchmark area's row only (a statistic of the
+   group, such as its median): writers leave out the other areas' cells
+   instead of listing them as missing. Since ABI 1.1. */
+#define RI_BENCHMARK_ROW 0x4u
 
 /* An input the plugin needs, by role. The job binds each role to a measure. */
 typedef struct ri_input_spec {
@@ -110,7 +114,7 @@ typedef struct ri_param_spec {
 typedef struct ri_output_spec {
     const char *name; /* identifier: [a-z][a-z0-9_]* */
     const char *unit; /* never empty: "GBP", "index (benchmark = 100)", "%", ... */
-    unsigned flags;   /* RI_BY_INDUSTRY */
+    unsigned flags;   /* RI_BY_INDUSTRY, RI_BENCHMARK_ROW */
     const char *help;
 } ri_output_spec;
 
