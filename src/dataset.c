@@ -615,9 +615,6 @@ static void clear_cube(reader *r)
     ri_dataset *ds = r->ds;
     size_t cells = ds->n_areas * ds->n_periods * ds->n_industries;
 
-    for (size_t m = 0; m < ds->n_measures; m++)
-        for (size_t c = 0; c < cells; c++)
-            ds->values[m][c] = NAN;
     for (size_t c = 0; c < cells; c++)
         atomic_store_explicit(&r->filled[c], 0, memory_order_relaxed);
     memset(ds->missing_by_marker, 0, ds->n_markers * sizeof *ds->missing_by_marker);
@@ -855,13 +852,24 @@ static ri_rc build_cube(reader *r, ri_error *err)
                        ri_csv_name(r->csv), ds->n_areas, ds->n_periods, ds->n_industries, ds->rows_kept);
     if (!(r->filled = calloc(cells, sizeof *r->filled)))
         return ri_oom(err);
-    for (size_t m = 0; m < ds->n_measures; m++) {
+    /* Not filled with NaN here: the readers touch the cells first, on both
+       threads, and the cells no row stored become NaN after (fill_missing). */
+    for (size_t m = 0; m < ds->n_measures; m++)
         if (!(ds->values[m] = malloc(cells * sizeof(double))))
             return ri_oom(err);
-        for (size_t c = 0; c < cells; c++)
-            ds->values[m][c] = NAN;
-    }
     return RI_RC_OK;
+}
+
+/* After the second pass: NaN in every cell no row stored. */
+static void fill_missing(reader *r)
+{
+    ri_dataset *ds = r->ds;
+    size_t cells = ds->n_areas * ds->n_periods * ds->n_industries;
+
+    for (size_t c = 0; c < cells; c++)
+        if (!atomic_load_explicit(&r->filled[c], memory_order_relaxed))
+            for (size_t m = 0; m < ds->n_measures; m++)
+                ds->values[m][c] = NAN;
 }
 
 static ri_rc init_measures(ri_dataset *ds, const ri_dataset_cfg *cfg, ri_error *err)
@@ -944,6 +952,7 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
     if ((rc = read_header(&r, err)) || (rc = scan_keys_in_halves(&r, err)) || (rc = build_cube(&r, err)) ||
         (rc = read_values_in_halves(&r, err)))
         goto done;
+    fill_missing(&r);
     for (size_t a = 0; a < ds->n_areas; a++)
         if (!ds->area_names[a] && !(ds->area_names[a] = strdup(""))) {
             rc = ri_oom(err);
