@@ -255,6 +255,8 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
 
     if ((rc = ri_panel_build(x->job, &x->panel, err)))
         return rc;
+    /* The inputs are hashed beside the computing, which leaves a core free. */
+    ri_manifest_hash_begin(x->manifest);
     log_datasets(x->cli, x->panel);
     if ((rc = ri_run_period_mask(x->panel, period, x->job->run.period && period == x->job->run.period
                                      ? "run.period" : "--period", &x->periods, err))
@@ -263,7 +265,8 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
     memset(&eo, 0, sizeof eo);
     eo.sink = ri_cli_log;
     eo.sink_user = x->cli;
-    if ((rc = ri_engine_run(x->job, x->panel, x->host, &eo, &x->results, err)))
+    if ((rc = ri_engine_run(x->job, x->panel, x->host, &eo, &x->results, err))
+        || (rc = ri_manifest_hash_end(x->manifest, err)))
         return rc;
     /* The manifest must describe the bytes that were read, not what landed meanwhile. */
     return ri_manifest_check_unchanged(x->manifest, err);
@@ -335,7 +338,8 @@ static int run_job(run_state *x, const run_opts *o)
     if (!o->dry_run && (take_lock(x, o, &err) || ri_run_clean_stale(&x->plan, log_removed, x->cli, &err)))
         return ri_cli_report(x->cli, &err);
     if (ri_cli_make_host(x->cli, x->job, &x->host, &err)
-        || ri_manifest_collect(x->job, x->host, period, o->output_dir, &x->manifest, &err)
+        || ri_manifest_collect(x->job, x->host, period, o->output_dir,
+                               !x->job->run.skip_if_unchanged || o->force, &x->manifest, &err)
         || check_skip(x, o, &skip, &err))
         return failed(x, &err);
     if (skip) {

@@ -4,6 +4,7 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,21 +70,40 @@ static char *absolute(const char *path, int follow_last)
     return out;
 }
 
-static ri_rc file_info(const char *path, ri_file_info *fi, ri_error *err)
+/* Path, size and modification time; the digest is left empty. */
+static ri_rc stat_info(const char *path, ri_file_info *fi, ri_error *err)
 {
     struct stat st;
-    unsigned long long bytes;
 
     if (!(fi->path = absolute(path, 1)))
         return ri_oom(err);
     if (stat(path, &st) != 0)
         return ri_fail(err, RI_RC_DATA, "%s: cannot read: %s", path, strerror(errno));
-    if (ri_sha256_file(path, fi->sha256, &bytes, err))
-        return err->code;
-    fi->size = bytes;
+    fi->size = (unsigned long long)st.st_size;
     fi->mtime_s = (long long)st.st_mtim.tv_sec;
     fi->mtime_ns = st.st_mtim.tv_nsec;
+    fi->sha256[0] = '\0';
     return RI_RC_OK;
+}
+
+/* The digest of a file stat_info() described; a different length means it changed since. */
+static ri_rc hash_info(ri_file_info *fi, ri_error *err)
+{
+    unsigned long long bytes;
+
+    if (ri_sha256_file(fi->path, fi->sha256, &bytes, err))
+        return err->code;
+    if (bytes != fi->size)
+        return ri_fail(err, RI_RC_DATA,
+                       "%s: changed while the run read it (new data landing?); no output was replaced, run again once it is complete",
+                       fi->path);
+    return RI_RC_OK;
+}
+
+static ri_rc file_info(const char *path, ri_file_info *fi, ri_error *err)
+{
+    ri_rc rc = stat_info(path, fi, err);
+    return rc ? rc : hash_info(fi, err);
 }
 
 /*
@@ -198,7 +218,7 @@ static void fingerprint(ri_manifest *m)
 }
 
 ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *period,
-                          const char *output_dir, ri_manifest **out, ri_error *err)
+                          const char *output_dir, int defer_inputs, ri_manifest **out, ri_error *err)
 {
     ri_manifest *m = calloc(1, sizeof *m);
     size_t n_inputs = job->n_datasets + job->n_lookups;
@@ -225,7 +245,7 @@ ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *p
         if (!(in->id = strdup(id)))
             rc = ri_oom(err);
         else
-            rc = file_info(path, &in->file, err);
+            rc = defer_inputs ? stat_info(path, &in->file, err) : file_info(path, &in->file, err);
     }
     for (size_t k = 0; !rc && k < job->n_indicators; k++) {
         const ri_loaded *l;
@@ -237,8 +257,47 @@ ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *p
         ri_manifest_free(m);
         return rc;
     }
-    fingerprint(m);
+    if (defer_inputs)
+        m->hashing = RI_HASH_PENDING;
+    else
+        fingerprint(m);
     *out = m;
+    return RI_RC_OK;
+}
+
+static void *hash_inputs(void *arg)
+{
+    ri_manifest *m = arg;
+
+    ri_error_clear(&m->hash_err);
+    for (size_t i = 0; i < m->n_inputs && !m->hash_err.code; i++)
+        hash_info(&m->inputs[i].file, &m->hash_err);
+    return NULL;
+}
+
+void ri_manifest_hash_begin(ri_manifest *m)
+{
+    if (m->hashing != RI_HASH_PENDING)
+        return;
+    /* Without a thread the digests are taken in ri_manifest_hash_end(). */
+    if (pthread_create(&m->hash_thread, NULL, hash_inputs, m) == 0)
+        m->hashing = RI_HASH_RUNNING;
+}
+
+ri_rc ri_manifest_hash_end(ri_manifest *m, ri_error *err)
+{
+    if (m->hashing == RI_HASH_RUNNING)
+        pthread_join(m->hash_thread, NULL);
+    else if (m->hashing == RI_HASH_PENDING)
+        hash_inputs(m);
+    else
+        return RI_RC_OK;
+    m->hashing = RI_HASH_DONE;
+    if (m->hash_err.code) {
+        *err = m->hash_err;
+        return err->code;
+    }
+    fingerprint(m);
     return RI_RC_OK;
 }
 
@@ -251,6 +310,8 @@ void ri_manifest_free(ri_manifest *m)
 {
     if (!m)
         return;
+    if (m->hashing == RI_HASH_RUNNING)
+        pthread_join(m->hash_thread, NULL);
     file_info_free(&m->config);
     for (size_t i = 0; i < m->n_includes; i++)
         file_info_free(&m->includes[i]);

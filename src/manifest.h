@@ -18,6 +18,7 @@
 #ifndef RI_MANIFEST_H
 #define RI_MANIFEST_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -59,15 +60,29 @@ typedef struct ri_manifest {
     char *period;             /* the period selection; NULL = every period */
     char *output_dir;         /* --output-dir; NULL = as configured */
     char fingerprint[RI_SHA256_HEX];
+    int hashing;              /* RI_HASH_*: the inputs' digests, when deferred */
+    pthread_t hash_thread;
+    ri_error hash_err;
 } ri_manifest;
+
+enum { RI_HASH_DONE, RI_HASH_PENDING, RI_HASH_RUNNING };
 
 /*
  * Hash everything a run of job depends on, loading each indicator's plugin
  * from host (without computing). RI_RC_DATA when a file cannot be read,
- * RI_RC_USAGE when a plugin cannot be loaded.
+ * RI_RC_USAGE when a plugin cannot be loaded. With defer_inputs the datasets
+ * and lookups are only stat()ed: their digests and the fingerprint wait for
+ * ri_manifest_hash_begin()/_end(), so that a run which does not compare
+ * fingerprints (no skip_if_unchanged) hashes its inputs while it computes.
  */
 ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *period,
-                          const char *output_dir, ri_manifest **out, ri_error *err);
+                          const char *output_dir, int defer_inputs, ri_manifest **out, ri_error *err);
+
+/* Start hashing deferred inputs on a second thread (nothing when none are
+   deferred); _end waits for the digests, then makes the fingerprint.
+   RI_RC_DATA when an input cannot be read or changed length. */
+void ri_manifest_hash_begin(ri_manifest *m);
+ri_rc ri_manifest_hash_end(ri_manifest *m, ri_error *err);
 
 void ri_manifest_free(ri_manifest *m);
 

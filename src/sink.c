@@ -12,9 +12,10 @@
 #include <unistd.h>
 
 /*
- * A file sink cycles through RING chunks: the writer fills one while the
- * worker hashes and writes the ones handed to it, in order. Four chunks let
- * the writer run ahead through a slow write(2) without holding much memory.
+ * A file sink cycles through RING chunks: the writer fills one, writes it to
+ * the file and hands it to the worker, which hashes the chunks in order.
+ * Four chunks let the writer run ahead of the hashing without holding much
+ * memory.
  */
 #define CHUNK ((size_t)1 << 20)
 #define RING 4
