@@ -343,23 +343,45 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     return RI_RC_OK;
 }
 
-/* Whether some bound input by industry has a value for this area, period and panel industry. */
-static int industry_has_input(const ri_panel *p, const prepared *pr, const subset *s, size_t area,
-                              size_t period, size_t w)
+/*
+ * Where an output by industry applies: the subset's cells (area, period,
+ * industry) in which some bound input by industry has a value; every subset
+ * cell when no input is by industry. applies has the output's layout
+ * (width = the subset's industries) and starts all 0. Input by input, so
+ * each input's cells are read in order.
+ */
+static ri_rc industry_mask(const ri_panel *p, const prepared *pr, const subset *s, size_t width,
+                           unsigned char *applies, ri_error *err)
 {
     const ri_plugin *d = pr->plugin->desc;
+    long *map = malloc((width ? width : 1) * sizeof *map);
     int any_by_industry = 0;
+
+    if (!map)
+        return ri_oom(err);
     for (size_t k = 0; k < d->n_inputs; k++) {
         const ri_column *c = pr->columns[k];
-        long l;
         if (!c || !c->by_industry)
             continue;
         any_by_industry = 1;
-        l = s->rev[k][w];
-        if (l >= 0 && !isnan(c->v[(area * p->n_periods + period) * c->n_ind + (size_t)l]))
-            return 1;
+        for (size_t w = 0; w < width; w++)
+            map[w] = s->rev[k][s->ind[w]];
+        for (size_t i = 0; i < s->n; i++)
+            for (size_t j = 0; j < s->n_periods; j++) {
+                size_t cell = s->area[i] * p->n_periods + s->period[j];
+                const double *v = c->v + cell * c->n_ind;
+                unsigned char *dst = applies + cell * width;
+                for (size_t w = 0; w < width; w++)
+                    if (map[w] >= 0 && !isnan(v[map[w]]))
+                        dst[w] = 1;
+            }
     }
-    return !any_by_industry;
+    free(map);
+    if (!any_by_industry)
+        for (size_t i = 0; i < s->n; i++)
+            for (size_t j = 0; j < s->n_periods; j++)
+                memset(applies + (s->area[i] * p->n_periods + s->period[j]) * width, 1, width);
+    return RI_RC_OK;
 }
 
 static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
@@ -450,17 +472,23 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         }
         if (same)
             memcpy(col->applies, same->applies, cells);
-        for (size_t i = 0; i < sub.n; i++)
+        else if (col->by_industry) {
+            if ((rc = industry_mask(p, pr, &sub, width, col->applies, err)))
+                goto done;
+            for (size_t i = 0; i < sub.n && (kind & RI_BENCHMARK_ROW); i++)
+                for (size_t j = 0; j < sub.n_periods && i != sub.benchmark; j++)
+                    memset(col->applies + (sub.area[i] * p->n_periods + sub.period[j]) * width, 0, width);
+        } else {
+            for (size_t i = 0; i < sub.n; i++)
+                for (size_t j = 0; j < sub.n_periods; j++)
+                    if (!(kind & RI_BENCHMARK_ROW) || i == sub.benchmark)
+                        memset(col->applies + (sub.area[i] * p->n_periods + sub.period[j]) * width, 1, width);
+        }
+        for (size_t i = 0; i < sub.n && !sub.whole; i++)
             for (size_t j = 0; j < sub.n_periods; j++)
-                for (size_t w = 0; w < width; w++) {
-                    size_t cell = (sub.area[i] * p->n_periods + sub.period[j]) * width + w;
-                    if (!same)
-                        col->applies[cell] = (kind & RI_BENCHMARK_ROW) && i != sub.benchmark ? 0
-                                             : !col->by_industry
-                                                 || industry_has_input(p, pr, &sub, sub.area[i], sub.period[j], sub.ind[w]);
-                    if (!sub.whole)
-                        col->v[cell] = outs[o][(i * sub.n_periods + j) * width + w];
-                }
+                for (size_t w = 0; w < width; w++)
+                    col->v[(sub.area[i] * p->n_periods + sub.period[j]) * width + w] =
+                        outs[o][(i * sub.n_periods + j) * width + w];
         if (units[o]) {
             free(col->unit);
             col->unit = units[o];

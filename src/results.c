@@ -186,7 +186,20 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
                            "from a dataset with an industry column",
                            r->cols[i].indicator, r->cols[i].output);
     }
-    return ri_results_each(r, sel, check_cell, (void *)r->panel, err);
+    if (sel && (sel->areas || sel->periods))
+        return ri_results_each(r, sel, check_cell, (void *)r->panel, err);
+    /* Every area and period: each column is one contiguous scan. */
+    for (i = 0; i < r->n_cols; i++) {
+        const ri_result_col *col = &r->cols[i];
+        size_t w = col->n_ind, cells = r->panel->n_areas * r->panel->n_periods * w;
+        if (!has_indicator(sel, col->indicator))
+            continue;
+        for (size_t k = 0; k < cells; k++)
+            if (isinf(col->v[k]) && (!col->applies || col->applies[k]))
+                return check_cell((void *)r->panel, col, k / w / r->panel->n_periods, k / w % r->panel->n_periods,
+                                  col->by_industry ? col->ind[k % w] : RI_NO_INDUSTRY, col->v[k], err);
+    }
+    return RI_RC_OK;
 }
 
 size_t ri_results_blocks(const ri_results *r)
