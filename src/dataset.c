@@ -467,7 +467,13 @@ static ri_rc store(reader *r, const ri_csv_record *rec, uint32_t a, uint32_t t, 
     ri_dataset *ds = r->ds;
     size_t cell = RI_CELL(ds, a, t, i);
 
-    if (!atomic_exchange_explicit(&r->filled[cell], 1, memory_order_relaxed)) {
+    /* Only two halves need the exchange (a locked instruction); one reader
+       alone tests and sets with plain loads and stores. */
+    unsigned char was = r->half ? atomic_exchange_explicit(&r->filled[cell], 1, memory_order_relaxed)
+                                : atomic_load_explicit(&r->filled[cell], memory_order_relaxed);
+    if (!r->half && !was)
+        atomic_store_explicit(&r->filled[cell], 1, memory_order_relaxed);
+    if (!was) {
         for (size_t m = 0; m < n; m++)
             ds->values[m][cell] = values[m];
         return RI_RC_OK;
