@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "needs.h"
 #include "suggest.h"
 
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
@@ -34,6 +35,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
     size_t n_ids = 0;
     ri_loaded_job lj;
+    ri_job *full, *view = NULL;
     ri_error err;
     int ch, rc = 0;
 
@@ -110,11 +112,21 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         o.period = lj.job->compare.period;
     o.indicators = n_ids ? ids : NULL;
     o.n_indicators = n_ids;
-    if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err) || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
+    /* Only the datasets the compared indicators read are loaded: the view stands in for the job. */
+    full = lj.job;
+    if (ri_job_view(full, n_ids ? ids : NULL, n_ids, o.weight ? &o.weight : NULL, o.weight ? 1 : 0, &view, &err)) {
         rc = ri_cli_fail(&err);
-    else if (fflush(stdout) != 0)
-        rc = RI_RC_DATA;
+    } else {
+        lj.job = view;
+        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)
+            || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
+            rc = ri_cli_fail(&err);
+        else if (fflush(stdout) != 0)
+            rc = RI_RC_DATA;
+        lj.job = full;
+    }
     ri_cli_loaded_free(&lj);
+    ri_job_view_free(view);
     free(ids);
     return rc;
 }

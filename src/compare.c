@@ -105,8 +105,33 @@ static size_t period_with_data(const ri_panel *p, const ri_result_col *col, cons
 
 /* qsort has no context argument in C11; comparisons read the values being sorted from here. */
 static const double *sort_values;
+static const char *const *sort_codes;
+/* [n_areas] each area's place in code order: areas are listed, and ties broken, by code, so a
+   view does not depend on the order the job's datasets gave the panel (compare reads only some). */
+static const size_t *code_rank;
 
-/* Highest first; missing values last; ties by area index for stable output. */
+static int cmp_codes(const void *x, const void *y)
+{
+    return strcmp(sort_codes[*(const size_t *)x], sort_codes[*(const size_t *)y]);
+}
+
+/* The areas in code order, and each area's place in it; 0 when out of memory. */
+static int code_order(const ri_panel *p, size_t **by_code, size_t **rank)
+{
+    *by_code = malloc((p->n_areas ? p->n_areas : 1) * sizeof **by_code);
+    *rank = malloc((p->n_areas ? p->n_areas : 1) * sizeof **rank);
+    if (!*by_code || !*rank)
+        return 0;
+    for (size_t a = 0; a < p->n_areas; a++)
+        (*by_code)[a] = a;
+    sort_codes = (const char *const *)p->area_codes;
+    qsort(*by_code, p->n_areas, sizeof **by_code, cmp_codes);
+    for (size_t k = 0; k < p->n_areas; k++)
+        (*rank)[(*by_code)[k]] = k;
+    return 1;
+}
+
+/* Highest first; missing values last; ties by code. */
 static int cmp_rows(const void *x, const void *y)
 {
     size_t a = *(const size_t *)x, b = *(const size_t *)y;
@@ -115,7 +140,7 @@ static int cmp_rows(const void *x, const void *y)
         return isnan(va) ? 1 : -1;
     if (!isnan(va) && va != vb)
         return va > vb ? -1 : 1;
-    return a < b ? -1 : a > b;
+    return code_rank[a] < code_rank[b] ? -1 : code_rank[a] > code_rank[b];
 }
 
 static void print_header(FILE *f, const block *b)
@@ -284,7 +309,7 @@ static int cmp_cells(const void *x, const void *y)
     if (!isnan(a->v) && a->v != b->v)
         return a->v > b->v ? -1 : 1;
     if (a->a != b->a)
-        return a->a < b->a ? -1 : 1;
+        return code_rank[a->a] < code_rank[b->a] ? -1 : 1;
     if (a->t != b->t)
         return a->t < b->t ? -1 : 1;
     return a->i < b->i ? -1 : a->i > b->i;
@@ -349,7 +374,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
 
 /* A series per area from --since to the compared period, with its least-squares trend. */
 static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsigned char *chosen,
-                          size_t from, size_t to)
+                          const size_t *by_code, size_t from, size_t to)
 {
     char num[64];
     size_t n = to - from + 1;
@@ -358,7 +383,8 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
     for (size_t t = from; t <= to; t++)
         fprintf(f, " %10s", p->periods[t]);
     fprintf(f, " %12s %10s %6s\n", "trend/year", "s.e.", "R2");
-    for (size_t a = 0; a < p->n_areas; a++) {
+    for (size_t k = 0; k < p->n_areas; k++) {
+        size_t a = by_code[k];
         const double *y = b->sort->v + a * p->n_periods + from;
         double c0, c1, se, r2;
         ri_error terr;
@@ -462,13 +488,14 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
     double *weights = NULL;
     block *blocks = NULL;
     const block *lead;
-    size_t n_blocks = 0, t = 0, from;
+    size_t n_blocks = 0, t = 0, from, *by_code = NULL, *rank = NULL;
     ri_rc rc = RI_RC_OK;
 
-    if (!chosen || !group || !periods) {
+    if (!chosen || !group || !periods || !code_order(p, &by_code, &rank)) {
         rc = ri_oom(err);
         goto done;
     }
+    code_rank = rank;
     if (p->n_periods == 0) {
         rc = ri_fail(err, RI_RC_DATA, "the data has no periods");
         goto done;
@@ -517,7 +544,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
             if (blocks[k].by_industry)
                 rc = table_cells(f, p, &blocks[k], chosen, o, from, t, err);
             else if (o->since)
-                rc = table_series(f, p, &blocks[k], chosen, from, t);
+                rc = table_series(f, p, &blocks[k], chosen, by_code, from, t);
             else
                 rc = table_block(f, job, p, &blocks[k], chosen, group, o, weights, t, err);
         }
@@ -531,6 +558,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         for (size_t k = 0; k < n_blocks; k++)
             ids[k] = blocks[k].id;
         sel.areas = chosen;
+        sel.order = by_code;
         sel.periods = periods;
         sel.indicators = ids;
         sel.n_indicators = n_blocks;
@@ -551,5 +579,8 @@ done:
     free(group);
     free(periods);
     free(weights);
+    free(by_code);
+    free(rank);
+    code_rank = NULL;
     return rc;
 }

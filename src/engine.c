@@ -9,19 +9,15 @@
 #include "params.h"
 #include "suggest.h"
 
-/*
- * Which indicators to run: the ones asked for, and every earlier indicator
- * whose output ("ID.OUTPUT") one of them takes as input, transitively.
- */
-static unsigned char *selection(const ri_job *job, const ri_engine_opts *o)
+unsigned char *ri_engine_select(const ri_job *job, const char *const *only, size_t n_only)
 {
     unsigned char *run = calloc(job->n_indicators ? job->n_indicators : 1, 1);
     if (!run)
         return NULL;
     for (size_t k = 0; k < job->n_indicators; k++) {
-        run[k] = !o->only;
-        for (size_t i = 0; o->only && i < o->n_only; i++)
-            run[k] |= strcmp(o->only[i], job->indicators[k].id) == 0;
+        run[k] = !only;
+        for (size_t i = 0; only && i < n_only; i++)
+            run[k] |= strcmp(only[i], job->indicators[k].id) == 0;
     }
     for (size_t k = job->n_indicators; k-- > 0;) {
         const ri_indicator_cfg *ind = &job->indicators[k];
@@ -585,7 +581,7 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
             break;
         }
     }
-    unsigned char *run = rc ? NULL : selection(job, opts);
+    unsigned char *run = rc ? NULL : ri_engine_select(job, opts->only, opts->n_only);
     if (!rc && !run)
         rc = ri_oom(err);
     for (size_t k = 0; k < job->n_indicators && !rc; k++) {

@@ -25,9 +25,13 @@ typedef struct ri_engine_opts {
     void *sink_user;
 } ri_engine_opts;
 
+/* Which indicators to run, one flag per job indicator: those in only[0..n_only)
+   (NULL: all), and every earlier one whose output ("ID.OUTPUT") one of them
+   takes as input, transitively. NULL when out of memory. */
+unsigned char *ri_engine_select(const ri_job *job, const char *const *only, size_t n_only);
+
 /* On success *out holds one result column per output of each indicator run; panel gains the "ID.OUTPUT" measures. */
 ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
                     const ri_engine_opts *opts, ri_results **out, ri_error *err);
-
 
 #endif

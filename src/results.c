@@ -222,7 +222,7 @@ ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t
 
     for (size_t b = from; b < to; b++) {
         const ri_result_col *col = &r->cols[b / p->n_areas];
-        size_t a = b % p->n_areas;
+        size_t a = sel && sel->order ? sel->order[b % p->n_areas] : b % p->n_areas;
 
         if ((areas && !areas[a]) || !has_indicator(sel, col->indicator))
             continue;

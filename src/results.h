@@ -60,6 +60,7 @@ typedef struct ri_selection {
     const unsigned char *periods;  /* [n_periods] 1 = include; NULL = all periods */
     const char *const *indicators; /* ids to include; NULL = all */
     size_t n_indicators;
+    const size_t *order;           /* [n_areas] the areas in the order to visit them; NULL = panel order */
 } ri_selection;
 
 /* The industry index a cell of a column without industries is visited with. */
@@ -78,7 +79,8 @@ typedef ri_rc (*ri_cell_fn)(void *ctx, const ri_result_col *col, size_t area,
 ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *err);
 
 /* Visit the selected cells in the order every writer uses: column (in
-   results order), then area, period and industry (in panel order). Returns
+   results order), then area (in sel->order, else panel order), period and
+   industry (in panel order). Returns
    the first status fn returned other than RI_RC_OK. */
 ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn fn,
                       void *ctx, ri_error *err);

@@ -350,7 +350,7 @@ static const char *format_name(ri_format f)
 static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const unsigned char *periods, int fd,
                           ri_written *w, ri_error *err)
 {
-    ri_selection sel = {NULL, periods, (const char *const *)o->indicators, o->n_indicators};
+    ri_selection sel = {NULL, periods, (const char *const *)o->indicators, o->n_indicators, NULL};
     ri_sink_summary sum;
     ri_sink *sink;
     ri_rc rc = ri_sink_file(fd, &sink, err);

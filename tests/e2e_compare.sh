@@ -133,6 +133,32 @@ if [ "$n" -eq 9 ]; then ok "deciles only on the benchmark row"; else not_ok "$n 
 n=$(grep -c ',dist,rank,[0-9]' "$WORK/out")
 if [ "$n" -eq 4 ]; then ok "every member has a rank"; else not_ok "$n ranks, expected 4"; fi
 
+# compare reads only the datasets its indicators need: a broken file that no compared indicator
+# uses does not stop it (check, which reads everything, still refuses the job), and areas are
+# listed by code whatever order the file gave them.
+cat > "$WORK/good.csv" <<'CSV'
+area,year,gva,pop
+B2,2020,20,1
+A1,2020,10,1
+C3,2020,30,1
+CSV
+printf 'area,year,x\nA1,2020,1,extra\n' > "$WORK/broken.csv"
+cat > "$WORK/view.cfg" <<'CFG'
+datasets = ( { id = "good"; file = "good.csv"; area = "area"; period = "year"; measures = { gva = "gva"; pop = "pop"; }; },
+             { id = "broken"; file = "broken.csv"; area = "area"; period = "year"; measures = { x = "x"; }; } );
+indicators = (
+  { id = "g"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; params = { gva_scale = 1.0; benchmark_method = "group_mean"; }; group_type = "Other"; },
+  { id = "b"; plugin = "gva_gap"; inputs = { gva = "x"; denominator = "x"; }; group_type = "Other"; }
+);
+CFG
+run -c "$WORK/view.cfg" -P "$PLUGIN_DIR" compare -i g --format csv
+expect_status "compare ignores a dataset it does not need" 0
+rows=$(grep ',g,gva_per_head,' "$WORK/out" | cut -d, -f1 | tr '\n' ' ')
+if [ "$rows" = "A1 B2 C3 " ]; then ok "areas listed by code"; else not_ok "areas listed as '$rows', expected 'A1 B2 C3 '"; fi
+run -c "$WORK/view.cfg" -P "$PLUGIN_DIR" check
+expect_status "check still reads every dataset" 1
+expect_err "check names the broken file" "broken.csv:2: row has 4 fields"
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare "Black Country" --period 2015
 expect_status "options after area names" 0
 expect_out "period 2015 shown" "gap (plugin gva_gap), 2015"

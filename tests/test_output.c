@@ -380,7 +380,7 @@ static void test_json_keeps_text(void **state)
     ri_results *r = hostile_results(p);
     static const char *const mix[] = {"mix"};
     static const unsigned char second_period[2] = {0, 1};
-    const ri_selection sel = {NULL, second_period, mix, 1};
+    const ri_selection sel = {NULL, second_period, mix, 1, NULL};
 
     (void)state;
     /* Text is written as it is (TAB and CR escaped, no apostrophe); industry
@@ -415,7 +415,7 @@ static void test_json_escapes_strings(void **state)
     };
     static const double v[4] = {1, 2, 3, 4};
     static const unsigned char first_period[2] = {1, 0};
-    const ri_selection sel = {NULL, first_period, NULL, 0};
+    const ri_selection sel = {NULL, first_period, NULL, 0, NULL};
     ri_panel *p = make_panel(&odd);
     ri_results *r = ri_results_new(p);
 
@@ -461,7 +461,7 @@ static void test_select_area_and_indicator(void **state)
     ri_results *r = three_columns(p);
     static const unsigned char second_area[2] = {0, 1};
     static const char *const gap[] = {"gap"};
-    const ri_selection sel = {second_area, NULL, gap, 1};
+    const ri_selection sel = {second_area, NULL, gap, 1, NULL};
 
     (void)state;
     /* Both outputs of gap, area E37000002 only, every period. */
@@ -477,6 +477,25 @@ static void test_select_area_and_indicator(void **state)
     free_panel(p);
 }
 
+/* sel.order: areas in the order given (compare lists them by code), within each column. */
+static void test_select_area_order(void **state)
+{
+    ri_panel *p = make_panel(&LEPS);
+    ri_results *r = three_columns(p);
+    static const unsigned char first_period[2] = {1, 0};
+    static const char *const prod[] = {"prod"};
+    static const size_t second_first[2] = {1, 0};
+    const ri_selection sel = {NULL, first_period, prod, 1, second_first};
+
+    (void)state;
+    assert_writes(ri_write_csv, r, &sel,
+        "area_code,area_name,period,industry,indicator,output,value,unit\n"
+        "E37000002,\"Thames \"\"Valley\"\", East\",2018,,prod,gva_per_job,31000,GBP\n"
+        "E37000001,Black Country,2018,,prod,gva_per_job,18585.6,GBP\n");
+    ri_results_free(r);
+    free_panel(p);
+}
+
 static void test_select_period_keeps_results_order(void **state)
 {
     ri_panel *p = make_panel(&LEPS);
@@ -484,7 +503,7 @@ static void test_select_period_keeps_results_order(void **state)
     static const unsigned char second_period[2] = {0, 1};
     /* Listed in the other order: the file still follows the results. */
     static const char *const both[] = {"prod", "gap"};
-    const ri_selection sel = {NULL, second_period, both, 2};
+    const ri_selection sel = {NULL, second_period, both, 2, NULL};
 
     (void)state;
     assert_writes(ri_write_csv, r, &sel,
@@ -526,7 +545,7 @@ static void test_select_nothing(void **state)
     ri_panel *p = make_panel(&LEPS);
     ri_results *r = three_columns(p);
     static const unsigned char none[2] = {0, 0};
-    const ri_selection sel = {NULL, none, NULL, 0};
+    const ri_selection sel = {NULL, none, NULL, 0, NULL};
 
     (void)state;
     /* Still a valid file: the header, and an empty array. */
@@ -544,7 +563,7 @@ static void test_unknown_indicator(void **state)
     ri_panel *p = make_panel(&LEPS);
     ri_results *r = three_columns(p);
     static const char *const typo[] = {"gap", "prodd"};
-    const ri_selection sel = {NULL, NULL, typo, 2};
+    const ri_selection sel = {NULL, NULL, typo, 2, NULL};
     const char *msg = "output selects indicator 'prodd', which this run did not compute; "
                       "expected one of: gap, prod";
 
@@ -560,7 +579,7 @@ static void test_infinite_value(void **state)
     ri_panel *p = make_panel(&HOSTILE);
     ri_results *r = hostile_results(p);
     static const unsigned char first_area[2] = {1, 0};
-    const ri_selection sel = {first_area, NULL, NULL, 0};
+    const ri_selection sel = {first_area, NULL, NULL, 0, NULL};
     const char *msg = "indicator 'mix' output 'share' is infinite for area @E2, period \r2020, "
                       "industry Retail, wholesale; a plugin must write NaN for a value it "
                       "cannot compute";
@@ -592,7 +611,7 @@ static void test_by_industry_without_labels(void **state)
     ri_panel *p = make_panel(&LEPS);
     ri_results *r = leps_results(p);
     static const char *const gap[] = {"gap"};
-    const ri_selection sel = {NULL, NULL, gap, 1};
+    const ri_selection sel = {NULL, NULL, gap, 1, NULL};
     ri_error err;
     ri_rc rc;
     char *text;
@@ -670,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_json_keeps_text),
         cmocka_unit_test(test_json_escapes_strings),
         cmocka_unit_test(test_select_area_and_indicator),
+        cmocka_unit_test(test_select_area_order),
         cmocka_unit_test(test_select_period_keeps_results_order),
         cmocka_unit_test(test_select_nothing),
         cmocka_unit_test(test_unknown_indicator),
