@@ -31,9 +31,8 @@ struct ri_sink {
     int memory;   /* memory sink: buf grows */
 
     int fd; /* file sink */
-    unsigned long long file_bytes; /* written to fd: the writer's count */
     ri_sha256 sha;
-    unsigned long long bytes; /* hashed: the worker's count */
+    unsigned long long bytes; /* hashed, and so written before: the worker's count */
     int threaded;
     pthread_t worker;
     pthread_mutex_t mu;
@@ -56,9 +55,6 @@ static void set_error(ri_sink *s, int e)
 /* Write one chunk to the file; 0 or an errno. */
 static int put_file(ri_sink *s, const char *p, size_t n)
 {
-    unsigned long long at = s->file_bytes;
-
-    s->file_bytes += n;
     while (n) {
         ssize_t w = write(s->fd, p, n);
         if (w < 0) {
@@ -71,19 +67,20 @@ static int put_file(ri_sink *s, const char *p, size_t n)
         p += w;
         n -= (size_t)w;
     }
-#ifdef HAVE_SYNC_FILE_RANGE
-    /* Start the disk on this chunk while the next ones are made, so the
-       fsync before the rename waits for a chunk or two, not a gigabyte.
-       Only a hint: a file system that refuses it loses nothing. */
-    (void)sync_file_range(s->fd, (off_t)at, (off_t)(s->file_bytes - at), SYNC_FILE_RANGE_WRITE);
-#else
-    (void)at;
-#endif
     return 0;
 }
 
+/* Hash a chunk already written to the file, at offset s->bytes. */
 static void hash(ri_sink *s, const char *p, size_t n)
 {
+#ifdef HAVE_SYNC_FILE_RANGE
+    /* Start the disk on this chunk while the next ones are made, so the
+       fsync before the rename waits for a chunk or two, not a gigabyte.
+       Here, not in the writer, because submitting the I/O takes time the
+       writer needs. Only a hint: a file system that refuses it loses nothing. */
+    if (s->fd >= 0)
+        (void)sync_file_range(s->fd, (off_t)s->bytes, (off_t)n, SYNC_FILE_RANGE_WRITE);
+#endif
     ri_sha256_update(&s->sha, p, n);
     s->bytes += n;
 }
