@@ -21,12 +21,31 @@
 #define RI_MAX_SPARSE_FACTOR 64
 #define RI_MIN_VALUE_LIMIT ((size_t)1 << 22)
 
-/* The last key seen in a column: consecutive rows usually repeat it, so most lookups skip the hash. */
-typedef struct key_cache {
-    char text[64];
-    size_t len;
+/*
+ * Keys recently seen in a column, direct-mapped by their length and last
+ * bytes: a panel repeats its area and period for many rows and cycles
+ * through a few industries, so nearly every lookup is answered here
+ * without hashing the key and probing the table.
+ */
+#define KEY_SLOTS 64
+
+typedef struct key_slot {
+    char text[30];
+    unsigned char len;
     long index; /* -1 = empty */
+} key_slot;
+
+typedef struct key_cache {
+    key_slot slot[KEY_SLOTS];
 } key_cache;
+
+static key_slot *key_slot_of(key_cache *kc, const char *s, size_t len)
+{
+    unsigned h = (unsigned)len * 131u + (unsigned char)s[len - 1] * 31u + (unsigned char)s[0];
+    if (len > 1)
+        h += (unsigned char)s[len - 2] * 7u;
+    return &kc->slot[h % KEY_SLOTS];
+}
 
 typedef struct reader {
     const ri_dataset_cfg *cfg;
@@ -226,19 +245,18 @@ static ri_rc key_index(reader *r, ri_strtab *t, key_cache *kc, const ri_csv_reco
     if (len == 0)
         return ri_fail(err, RI_RC_DATA, "%s:%lu:%ld: empty %s; expected a %s in column \"%s\"",
                        ri_csv_name(r->csv), rec->line, col + 1, what, what, r->header[col]);
-    if (kc->index >= 0 && kc->len == len && memcmp(kc->text, s, len) == 0) {
-        *out = (uint32_t)kc->index;
+    key_slot *ks = key_slot_of(kc, s, len);
+    if (ks->index >= 0 && ks->len == len && ri_same_bytes(ks->text, s, len)) {
+        *out = (uint32_t)ks->index;
         return RI_RC_OK;
     }
     idx = intern ? ri_strtab_intern(t, s, len) : ri_strtab_find(t, s, len);
     if (idx < 0)
         return ri_oom(err);
-    if (len <= sizeof kc->text) {
-        memcpy(kc->text, s, len);
-        kc->len = len;
-        kc->index = idx;
-    } else {
-        kc->index = -1;
+    if (len <= sizeof ks->text) {
+        memcpy(ks->text, s, len);
+        ks->len = (unsigned char)len;
+        ks->index = idx;
     }
     *out = (uint32_t)idx;
     return RI_RC_OK;
@@ -363,7 +381,8 @@ static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t 
 static void reset_caches(reader *r)
 {
     for (int k = 0; k < 3; k++)
-        r->cache[k].index = -1;
+        for (int i = 0; i < KEY_SLOTS; i++)
+            r->cache[k].slot[i].index = -1;
 }
 
 /* Records after the header, in order; fn returns nonzero to stop. */
@@ -580,8 +599,7 @@ static ri_rc start_half(const reader *r, ri_csv_mark from, size_t to, half_job *
     h->r.clash_cells = NULL;
     h->r.clash_values = NULL;
     h->r.n_clashes = h->r.cap_clashes = 0;
-    for (int k = 0; k < 3; k++)
-        h->r.cache[k].index = -1;
+    reset_caches(&h->r);
     if (!(h->ds.missing_by_marker = calloc(ds->n_markers, sizeof *h->ds.missing_by_marker))
         || !(h->r.row = calloc(ds->n_measures, sizeof *h->r.row)))
         return ri_oom(err);

@@ -62,7 +62,7 @@ static size_t probe(const ri_strtab *t, const char *s, size_t len, uint64_t h)
     size_t i = h & (t->n_slots - 1);
     while (t->slots[i] >= 0) {
         size_t k = (size_t)t->slots[i];
-        if (t->lens[k] == len && memcmp(t->strs[k], s, len) == 0)
+        if (t->lens[k] == len && ri_same_bytes(t->strs[k], s, len))
             return i;
         i = (i + 1) & (t->n_slots - 1);
     }

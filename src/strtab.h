@@ -9,8 +9,21 @@
 #define RI_STRTAB_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct ri_strtab ri_strtab;
+
+/* Whether a[0..n) and b[0..n) are equal. Keys are a few bytes: compared
+   inline, since a library memcmp call costs more than the comparison. */
+static inline int ri_same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
 
 ri_strtab *ri_strtab_new(size_t expected);
 
