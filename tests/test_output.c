@@ -439,6 +439,57 @@ static void test_json_escapes_strings(void **state)
     free_panel(p);
 }
 
+/* ---------------------------------------------------------------- large outputs */
+
+/*
+ * An output big enough to be formatted in pieces on two threads (over
+ * 200,000 cells): 60,000 columns of 2 areas x 2 periods. Every row must come
+ * out once, in the order column, area, period, with its own value
+ * k * 4 + a * 2 + t + 0.25 (exact in binary, so its text is known).
+ */
+static void test_pieces_in_order(void **state)
+{
+    enum { COLS = 60000 };
+    ri_panel *p = make_panel(&LEPS);
+    ri_results *r = ri_results_new(p);
+    ri_error err;
+    ri_rc rc;
+    char *text, *line, want[256];
+    size_t rows = 0;
+
+    (void)state;
+    assert_non_null(r);
+    for (size_t k = 0; k < COLS; k++) {
+        char output[32];
+        double v[4];
+        snprintf(output, sizeof output, "o%zu", k);
+        for (size_t c = 0; c < 4; c++)
+            v[c] = (double)(k * 4 + c) + 0.25;
+        add(r, "big", output, "u", 0, v, 4);
+    }
+    text = capture(ri_write_csv, r, NULL, &rc, &err);
+    assert_int_equal(rc, RI_RC_OK);
+    line = strchr(text, '\n') + 1;
+    for (size_t k = 0; k < COLS; k++)
+        for (size_t a = 0; a < 2; a++)
+            for (size_t t = 0; t < 2; t++) {
+                char *end = strchr(line, '\n');
+                assert_non_null(end);
+                snprintf(want, sizeof want, "%s,%s,%s,,big,o%zu,%zu.25,u", a ? "E37000002" : "E37000001",
+                         a ? "\"Thames \"\"Valley\"\", East\"" : "Black Country", t ? "2019" : "2018", k,
+                         k * 4 + a * 2 + t);
+                if ((size_t)(end - line) != strlen(want) || strncmp(line, want, strlen(want)) != 0)
+                    fail_msg("row %zu is \"%.*s\"; expected \"%s\"", rows, (int)(end - line), line, want);
+                line = end + 1;
+                rows++;
+            }
+    assert_int_equal(*line, '\0');
+    assert_int_equal(rows, COLS * 4);
+    free(text);
+    ri_results_free(r);
+    free_panel(p);
+}
+
 /* ---------------------------------------------------------------- selection */
 
 static ri_results *three_columns(const ri_panel *p)
@@ -688,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_csv_neutralises_formulas),
         cmocka_unit_test(test_json_keeps_text),
         cmocka_unit_test(test_json_escapes_strings),
+        cmocka_unit_test(test_pieces_in_order),
         cmocka_unit_test(test_select_area_and_indicator),
         cmocka_unit_test(test_select_area_order),
         cmocka_unit_test(test_select_period_keeps_results_order),
