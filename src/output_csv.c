@@ -185,30 +185,35 @@ static size_t block_cells(const void *ctx, size_t block)
     return ri_results_block_cells(((const piece_ctx *)ctx)->r, block);
 }
 
-/* Outputs of more cells than this are formatted on two threads. */
+/*
+ * Outputs of more cells than this are formatted on two threads, in pieces
+ * of about a megabyte of text. The test suite sets REGIND_TEST_SMALL_PIECES
+ * to send every output through pieces of a few cells.
+ */
 #define RI_CSV_PIECES_MIN_CELLS 200000
-/* About a megabyte of text. */
 #define RI_CSV_PIECE_CELLS 16384
 
 static ri_rc write_rows(csv_writer *w, ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
-    size_t cells = 0, blocks = ri_results_blocks(r);
+    const char *test = getenv("REGIND_TEST_SMALL_PIECES");
+    int small = test && strcmp(test, "1") == 0;
+    size_t cells = 0, blocks = ri_results_blocks(r), min_cells = small ? 0 : RI_CSV_PIECES_MIN_CELLS;
     piece_ctx ctx = {r, sel};
     csv_writer second = *w;
     piece_state states[2] = {{w, &ctx}, {&second, &ctx}};
     ri_pieces p;
     ri_rc rc;
 
-    for (size_t b = 0; b < blocks && cells <= RI_CSV_PIECES_MIN_CELLS; b++)
+    for (size_t b = 0; b < blocks && cells <= min_cells; b++)
         cells += ri_results_block_cells(r, b);
-    if (cells <= RI_CSV_PIECES_MIN_CELLS) {
+    if (cells <= min_cells && !(small && blocks)) {
         w->sink = sink;
         return ri_results_each(r, sel, put_row, w, err);
     }
     second.col = NULL;
     second.head.s = second.tail.s = NULL;
     p.n_blocks = blocks;
-    p.target = RI_CSV_PIECE_CELLS;
+    p.target = small ? 2 : RI_CSV_PIECE_CELLS;
     p.cost = block_cells;
     p.cost_ctx = &ctx;
     p.write = write_piece;

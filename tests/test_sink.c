@@ -91,6 +91,45 @@ static void test_file_gets_every_byte_in_order(void **state)
     free(b);
 }
 
+/* Pieces made in memory sinks and drained into a file sink, small ones copied and big ones handed
+   over whole, arrive in order after what the file sink already held. */
+static void test_drained_pieces(void **state)
+{
+    unsigned char *b = pattern(BIG), *back = malloc(BIG + 1);
+    static const size_t cuts[] = {0, 10, 100000, 3000000, 3000100, BIG};
+    char path[PATH_BUF], hex[RI_SHA256_HEX];
+    ri_sink_summary sum;
+    ri_sink *s, *piece;
+    ri_error err;
+    int fd;
+
+    (void)state;
+    assert_non_null(back);
+    fmt(path, "%s/pieces.bin", workdir);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ri_sink_file(fd, &s, &err), RI_RC_OK);
+    assert_int_equal(ri_sink_memory(&piece, &err), RI_RC_OK);
+    ri_sink_write(s, b, cuts[1]);
+    for (size_t k = 1; k + 1 < sizeof cuts / sizeof *cuts; k++) {
+        ri_sink_write(piece, b + cuts[k], cuts[k + 1] - cuts[k]);
+        ri_sink_drain(piece, s);
+    }
+    assert_int_equal(ri_sink_close(piece, NULL, &err), RI_RC_OK);
+    assert_int_equal(ri_sink_close(s, &sum, &err), RI_RC_OK);
+    assert_int_equal(close(fd), 0);
+    ri_sha256_text(b, BIG, hex);
+    assert_string_equal(sum.sha256, hex);
+
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(back, 1, BIG + 1, f), BIG);
+    fclose(f);
+    assert_memory_equal(back, b, BIG);
+    free(back);
+    free(b);
+}
+
 static void expect_full(ri_sink *s)
 {
     char expected[RI_ERROR_MAX];
@@ -155,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_only_fips_vector),
         cmocka_unit_test(test_file_gets_every_byte_in_order),
+        cmocka_unit_test(test_drained_pieces),
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_abandoned),
     };
