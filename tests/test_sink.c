@@ -56,34 +56,35 @@ static void test_hash_only_fips_vector(void **state)
     assert_string_equal(sum.sha256, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-static void test_file_gets_every_byte_in_order(void **state)
+/* A file sink over a new file NAME in the scratch directory; *fd and path get the file. */
+static ri_sink *open_file_sink(const char *name, char path[PATH_BUF], int *fd)
 {
-    unsigned char *b = pattern(BIG), *back = malloc(BIG + 1);
-    char path[PATH_BUF], hex[RI_SHA256_HEX];
-    ri_sink_summary sum;
     ri_sink *s;
     ri_error err;
-    int fd;
 
-    (void)state;
+    fmt(path, "%s/%s", workdir, name);
+    *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(*fd >= 0);
+    assert_int_equal(ri_sink_file(*fd, &s, &err), RI_RC_OK);
+    return s;
+}
+
+/* Close s and fd; the file at path and the sink's digest must both be b[0..BIG). Frees b. */
+static void expect_written(ri_sink *s, int fd, const char *path, unsigned char *b)
+{
+    unsigned char *back = malloc(BIG + 1);
+    char hex[RI_SHA256_HEX];
+    ri_sink_summary sum;
+    ri_error err;
+    FILE *f;
+
     assert_non_null(back);
-    fmt(path, "%s/out.bin", workdir);
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(ri_sink_file(fd, &s, &err), RI_RC_OK);
-    for (size_t off = 0, n = 1; off < BIG; off += n, n = n * 3 % 65521 + 1) {
-        if (n > BIG - off)
-            n = BIG - off;
-        ri_sink_write(s, b + off, n);
-    }
     assert_int_equal(ri_sink_close(s, &sum, &err), RI_RC_OK);
     assert_int_equal(close(fd), 0);
     ri_sha256_text(b, BIG, hex);
     assert_string_equal(sum.sha256, hex);
     assert_true(sum.bytes == BIG);
-
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
+    assert_non_null(f = fopen(path, "rb"));
     assert_int_equal(fread(back, 1, BIG + 1, f), BIG);
     fclose(f);
     assert_memory_equal(back, b, BIG);
@@ -91,24 +92,34 @@ static void test_file_gets_every_byte_in_order(void **state)
     free(b);
 }
 
+static void test_file_gets_every_byte_in_order(void **state)
+{
+    unsigned char *b = pattern(BIG);
+    char path[PATH_BUF];
+    int fd;
+    ri_sink *s = open_file_sink("out.bin", path, &fd);
+
+    (void)state;
+    for (size_t off = 0, n = 1; off < BIG; off += n, n = n * 3 % 65521 + 1) {
+        if (n > BIG - off)
+            n = BIG - off;
+        ri_sink_write(s, b + off, n);
+    }
+    expect_written(s, fd, path, b);
+}
+
 /* Pieces made in memory sinks and drained into a file sink, small ones copied and big ones handed
    over whole, arrive in order after what the file sink already held. */
 static void test_drained_pieces(void **state)
 {
-    unsigned char *b = pattern(BIG), *back = malloc(BIG + 1);
     static const size_t cuts[] = {0, 10, 100000, 3000000, 3000100, BIG};
-    char path[PATH_BUF], hex[RI_SHA256_HEX];
-    ri_sink_summary sum;
-    ri_sink *s, *piece;
-    ri_error err;
+    unsigned char *b = pattern(BIG);
+    char path[PATH_BUF];
     int fd;
+    ri_sink *s = open_file_sink("pieces.bin", path, &fd), *piece;
+    ri_error err;
 
     (void)state;
-    assert_non_null(back);
-    fmt(path, "%s/pieces.bin", workdir);
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(ri_sink_file(fd, &s, &err), RI_RC_OK);
     assert_int_equal(ri_sink_memory(&piece, &err), RI_RC_OK);
     ri_sink_write(s, b, cuts[1]);
     for (size_t k = 1; k + 1 < sizeof cuts / sizeof *cuts; k++) {
@@ -116,18 +127,7 @@ static void test_drained_pieces(void **state)
         ri_sink_drain(piece, s);
     }
     assert_int_equal(ri_sink_close(piece, NULL, &err), RI_RC_OK);
-    assert_int_equal(ri_sink_close(s, &sum, &err), RI_RC_OK);
-    assert_int_equal(close(fd), 0);
-    ri_sha256_text(b, BIG, hex);
-    assert_string_equal(sum.sha256, hex);
-
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fread(back, 1, BIG + 1, f), BIG);
-    fclose(f);
-    assert_memory_equal(back, b, BIG);
-    free(back);
-    free(b);
+    expect_written(s, fd, path, b);
 }
 
 static void expect_full(ri_sink *s)
