@@ -63,7 +63,8 @@ typedef struct reader {
     key_cache cache[3];     /* area, period, industry */
     atomic_uchar *filled;   /* per cube cell: 1 once stored; atomic because two readers share it */
     double *row;            /* tidy: one row's measure values */
-    ri_csv_mark middle;     /* the first record at or past half the file (pos 0: none) */
+    int in_halves;          /* the file is big enough to read in two halves at once */
+    ri_csv_mark middle;     /* where the second half starts (pos 0: not known) */
     int half;               /* 1 while reading half of the file beside another reader */
     size_t *clash_cells;    /* half: cells stored before, judged once both halves are read */
     double *clash_values;   /* [n_clashes * n_measures] */
@@ -408,7 +409,7 @@ static ri_rc scan_keys(reader *r, ri_error *err)
         uint32_t a, t, i;
         if (record_key(r, &rec, 1, &a, &t, &i, err) < 0)
             return err->code ? err->code : RI_RC_DATA;
-        if (!r->middle.pos && ri_csv_tell(r->csv).pos >= halfway)
+        if (r->in_halves && !r->middle.pos && ri_csv_tell(r->csv).pos >= halfway)
             r->middle = ri_csv_tell(r->csv);
     }
     return got < 0 ? (err->code ? err->code : RI_RC_DATA) : RI_RC_OK;
@@ -549,10 +550,10 @@ static ri_rc read_values(reader *r, ri_error *err)
 }
 
 /*
- * Files at least this big are read in two halves at once in the second
- * pass, the second half on its own thread; smaller ones are not worth a
- * thread. The first pass found where the halves meet (r->middle). The test
- * suite lowers the bound to read every fixture both ways.
+ * Files at least this big are read in two halves at once, in both passes,
+ * the second half on its own thread; smaller ones are not worth a thread.
+ * The first pass finds where the halves meet (r->middle) and the second
+ * uses it. The test suite lowers the bound to read every fixture both ways.
  */
 static size_t halves_min_bytes(void)
 {
@@ -570,16 +571,34 @@ static size_t halves_min_bytes(void)
 
 typedef struct half_job {
     reader r;
-    ri_dataset ds; /* a copy of the dataset with its own counters; values shared */
+    ri_dataset ds; /* a copy of the dataset: its own counters (and, first pass, key tables) */
     ri_error err;
     ri_rc rc;
 } half_job;
 
-static void *read_half(void *arg)
+typedef struct halves {
+    half_job first, second;
+    ri_rc (*pass)(reader *, ri_error *);
+} halves;
+
+static void *run_second(void *arg)
 {
-    half_job *h = arg;
-    h->rc = read_records(&h->r, &h->err);
+    halves *hv = arg;
+    hv->second.rc = hv->pass(&hv->second.r, &hv->second.err);
     return NULL;
+}
+
+/* pass over both halves at once: the second on its own thread, or after the first without one. */
+static void run_halves(halves *hv)
+{
+    pthread_t thread;
+    int threaded = pthread_create(&thread, NULL, run_second, hv) == 0;
+
+    hv->first.rc = hv->pass(&hv->first.r, &hv->first.err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        run_second(hv);
 }
 
 /* A reader for half of the file, bytes [from, to), beside r; it shares r's cube. */
@@ -653,33 +672,24 @@ static void clear_cube(reader *r)
  */
 static ri_rc read_values_in_halves(reader *r, ri_error *err)
 {
-    half_job first, second;
-    pthread_t thread;
-    ri_csv_mark start;
-    int ok, threaded = 0;
+    halves hv = {.pass = read_records};
+    int ok;
     ri_rc rc;
 
-    if (ri_csv_size(r->csv) < halves_min_bytes() || r->middle.pos == 0)
+    if (!r->middle.pos)
         return read_values(r, err);
     if ((rc = skip_to_data(r, err)))
         return rc;
-    start = ri_csv_tell(r->csv);
-    memset(&second, 0, sizeof second);
-    if ((rc = start_half(r, start, r->middle.pos, &first, err))
-        || (rc = start_half(r, r->middle, ri_csv_size(r->csv), &second, err))) {
-        finish_half(&first, r->ds);
-        finish_half(&second, r->ds);
+    if ((rc = start_half(r, ri_csv_tell(r->csv), r->middle.pos, &hv.first, err))
+        || (rc = start_half(r, r->middle, ri_csv_size(r->csv), &hv.second, err))) {
+        finish_half(&hv.first, r->ds);
+        finish_half(&hv.second, r->ds);
         return rc;
     }
-    threaded = pthread_create(&thread, NULL, read_half, &second) == 0;
-    first.rc = read_records(&first.r, &first.err);
-    if (threaded)
-        pthread_join(thread, NULL);
-    else
-        second.rc = read_records(&second.r, &second.err);
-    ok = !first.rc && !second.rc && clashes_allowed(&first.r, r->ds) && clashes_allowed(&second.r, r->ds);
-    finish_half(&first, r->ds);
-    finish_half(&second, r->ds);
+    run_halves(&hv);
+    ok = !hv.first.rc && !hv.second.rc && clashes_allowed(&hv.first.r, r->ds) && clashes_allowed(&hv.second.r, r->ds);
+    finish_half(&hv.first, r->ds);
+    finish_half(&hv.second, r->ds);
     if (ok)
         return RI_RC_OK;
     clear_cube(r);
@@ -687,13 +697,6 @@ static ri_rc read_values_in_halves(reader *r, ri_error *err)
 }
 
 /* ---- the first pass in two halves */
-
-static void *scan_half(void *arg)
-{
-    half_job *h = arg;
-    h->rc = scan_keys(&h->r, &h->err);
-    return NULL;
-}
 
 /* A reader for the keys of half of the file, bytes [from, to), into tables of its own. */
 static ri_rc start_key_half(const reader *r, ri_csv_mark from, size_t to, half_job *h, ri_error *err)
@@ -703,6 +706,7 @@ static ri_rc start_key_half(const reader *r, ri_csv_mark from, size_t to, half_j
     h->ds = *r->ds;
     h->r.ds = &h->ds;
     h->r.csv = NULL;
+    h->r.in_halves = 0;
     h->ds.area_names = h->ds.area_types = NULL;
     h->ds.n_areas = h->ds.rows_read = h->ds.rows_kept = 0;
     h->ds.periods = h->ds.industries = NULL;
@@ -770,35 +774,30 @@ static ri_rc merge_keys(ri_dataset *ds, const ri_dataset *h, ri_error *err)
  */
 static ri_rc scan_keys_in_halves(reader *r, ri_error *err)
 {
-    half_job first, second;
-    pthread_t thread;
+    halves hv = {.pass = scan_keys};
     ri_csv_mark start = ri_csv_tell(r->csv), split;
-    int threaded;
+    int clean;
     ri_rc rc = RI_RC_OK;
 
-    if (ri_csv_size(r->csv) < halves_min_bytes()
+    if (!r->in_halves
         || ri_csv_split(r->csv, start, start.pos + (ri_csv_size(r->csv) - start.pos) / 2, &split) != 0)
         return scan_keys(r, err);
-    memset(&second, 0, sizeof second);
-    if (start_key_half(r, start, split.pos, &first, err) || start_key_half(r, split, ri_csv_size(r->csv), &second, err)) {
-        finish_key_half(&first);
-        finish_key_half(&second);
+    if (start_key_half(r, start, split.pos, &hv.first, err)
+        || start_key_half(r, split, ri_csv_size(r->csv), &hv.second, err)) {
+        finish_key_half(&hv.first);
+        finish_key_half(&hv.second);
         return err->code;
     }
-    threaded = pthread_create(&thread, NULL, scan_half, &second) == 0;
-    first.rc = scan_keys(&first.r, &first.err);
-    if (threaded)
-        pthread_join(thread, NULL);
-    else
-        second.rc = scan_keys(&second.r, &second.err);
-    if (!first.rc && !second.rc) {
-        if (!(rc = merge_keys(r->ds, &first.ds, err)))
-            rc = merge_keys(r->ds, &second.ds, err);
+    run_halves(&hv);
+    clean = !hv.first.rc && !hv.second.rc;
+    if (clean) {
+        if (!(rc = merge_keys(r->ds, &hv.first.ds, err)))
+            rc = merge_keys(r->ds, &hv.second.ds, err);
         r->middle = split;
     }
-    finish_key_half(&first);
-    finish_key_half(&second);
-    if (rc || (!first.rc && !second.rc))
+    finish_key_half(&hv.first);
+    finish_key_half(&hv.second);
+    if (rc || clean)
         return rc;
     return scan_keys(r, err);
 }
@@ -973,6 +972,7 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
     rc = buf ? ri_csv_open_mem(cfg->path, buf, len, &r.csv, err) : ri_csv_open(cfg->path, &r.csv, err);
     if (rc)
         goto done;
+    r.in_halves = ri_csv_size(r.csv) >= halves_min_bytes();
     if ((rc = read_header(&r, err)) || (rc = scan_keys_in_halves(&r, err)) || (rc = build_cube(&r, err)) ||
         (rc = read_values_in_halves(&r, err)))
         goto done;

@@ -339,6 +339,16 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     return RI_RC_OK;
 }
 
+/* Set the applies flags of every subset row (area and period; width cells each) to value,
+   except the subset area `except` (RI_NO_AREA: none). */
+static void set_rows(const ri_panel *p, const subset *s, size_t width, unsigned char *applies, int value,
+                     size_t except)
+{
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t j = 0; j < s->n_periods && i != except; j++)
+            memset(applies + (s->area[i] * p->n_periods + s->period[j]) * width, value, width);
+}
+
 /*
  * Where an output by industry applies: the subset's cells (area, period,
  * industry) in which some bound input by industry has a value; every subset
@@ -374,9 +384,7 @@ static ri_rc industry_mask(const ri_panel *p, const prepared *pr, const subset *
     }
     free(map);
     if (!any_by_industry)
-        for (size_t i = 0; i < s->n; i++)
-            for (size_t j = 0; j < s->n_periods; j++)
-                memset(applies + (s->area[i] * p->n_periods + s->period[j]) * width, 1, width);
+        set_rows(p, s, width, applies, 1, RI_NO_AREA);
     return RI_RC_OK;
 }
 
@@ -466,19 +474,15 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
             rc = ri_oom(err);
             goto done;
         }
-        if (same)
+        if (same) {
             memcpy(col->applies, same->applies, cells);
-        else if (col->by_industry) {
-            if ((rc = industry_mask(p, pr, &sub, width, col->applies, err)))
-                goto done;
-            for (size_t i = 0; i < sub.n && (kind & RI_BENCHMARK_ROW); i++)
-                for (size_t j = 0; j < sub.n_periods && i != sub.benchmark; j++)
-                    memset(col->applies + (sub.area[i] * p->n_periods + sub.period[j]) * width, 0, width);
         } else {
-            for (size_t i = 0; i < sub.n; i++)
-                for (size_t j = 0; j < sub.n_periods; j++)
-                    if (!(kind & RI_BENCHMARK_ROW) || i == sub.benchmark)
-                        memset(col->applies + (sub.area[i] * p->n_periods + sub.period[j]) * width, 1, width);
+            if (!col->by_industry)
+                set_rows(p, &sub, width, col->applies, 1, RI_NO_AREA);
+            else if ((rc = industry_mask(p, pr, &sub, width, col->applies, err)))
+                goto done;
+            if (kind & RI_BENCHMARK_ROW)
+                set_rows(p, &sub, width, col->applies, 0, sub.benchmark);
         }
         for (size_t i = 0; i < sub.n && !sub.whole; i++)
             for (size_t j = 0; j < sub.n_periods; j++)

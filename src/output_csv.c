@@ -20,6 +20,8 @@ typedef struct text {
  */
 typedef struct csv_writer {
     ri_sink *sink;
+    const ri_results *r;
+    const ri_selection *sel;
     const ri_panel *panel;
     text *areas;        /* [n_areas]: "code,name," */
     text *periods;      /* [n_periods]: "period," */
@@ -162,27 +164,17 @@ static int make_labels(csv_writer *w)
     return 0;
 }
 
-/* The helper thread's writer: the labels are shared, the column texts its own. */
-typedef struct piece_ctx {
-    const ri_results *r;
-    const ri_selection *sel;
-} piece_ctx;
-
-typedef struct piece_state {
-    csv_writer *w;
-    const piece_ctx *ctx;
-} piece_state;
-
+/* One piece of the rows; each thread has its own writer (shared labels, its own column texts). */
 static ri_rc write_piece(void *state, ri_sink *out, size_t from, size_t to, ri_error *err)
 {
-    piece_state *ps = state;
-    ps->w->sink = out;
-    return ri_results_each_block(ps->ctx->r, ps->ctx->sel, from, to, put_row, ps->w, err);
+    csv_writer *w = state;
+    w->sink = out;
+    return ri_results_each_block(w->r, w->sel, from, to, put_row, w, err);
 }
 
-static size_t block_cells(const void *ctx, size_t block)
+static size_t block_cells(const void *r, size_t block)
 {
-    return ri_results_block_cells(((const piece_ctx *)ctx)->r, block);
+    return ri_results_block_cells(r, block);
 }
 
 /*
@@ -193,32 +185,30 @@ static size_t block_cells(const void *ctx, size_t block)
 #define RI_CSV_PIECES_MIN_CELLS 200000
 #define RI_CSV_PIECE_CELLS 16384
 
-static ri_rc write_rows(csv_writer *w, ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
+static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
 {
     const char *test = getenv("REGIND_TEST_SMALL_PIECES");
     int small = test && strcmp(test, "1") == 0;
-    size_t cells = 0, blocks = ri_results_blocks(r), min_cells = small ? 0 : RI_CSV_PIECES_MIN_CELLS;
-    piece_ctx ctx = {r, sel};
+    size_t cells = 0, blocks = ri_results_blocks(w->r), min_cells = small ? 0 : RI_CSV_PIECES_MIN_CELLS;
     csv_writer second = *w;
-    piece_state states[2] = {{w, &ctx}, {&second, &ctx}};
     ri_pieces p;
     ri_rc rc;
 
     for (size_t b = 0; b < blocks && cells <= min_cells; b++)
-        cells += ri_results_block_cells(r, b);
-    if (cells <= min_cells && !(small && blocks)) {
+        cells += ri_results_block_cells(w->r, b);
+    if (cells <= min_cells) {
         w->sink = sink;
-        return ri_results_each(r, sel, put_row, w, err);
+        return ri_results_each(w->r, w->sel, put_row, w, err);
     }
     second.col = NULL;
     second.head.s = second.tail.s = NULL;
     p.n_blocks = blocks;
     p.target = small ? 2 : RI_CSV_PIECE_CELLS;
     p.cost = block_cells;
-    p.cost_ctx = &ctx;
+    p.cost_ctx = w->r;
     p.write = write_piece;
-    p.state[0] = &states[0];
-    p.state[1] = &states[1];
+    p.state[0] = w;
+    p.state[1] = &second;
     rc = ri_pieces_write(&p, sink, err);
     free(second.head.s);
     free(second.tail.s);
@@ -235,12 +225,14 @@ ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, 
         return rc;
     if (!(w = calloc(1, sizeof *w)))
         return ri_oom(err);
+    w->r = r;
+    w->sel = sel;
     w->panel = r->panel;
     if (make_labels(w) != 0) {
         rc = ri_oom(err);
     } else {
         ri_sink_write(sink, header, sizeof header - 1);
-        rc = write_rows(w, sink, r, sel, err);
+        rc = write_rows(w, sink, err);
     }
     free_texts(w->areas, r->panel->n_areas);
     free_texts(w->periods, r->panel->n_periods);

@@ -173,10 +173,8 @@ ri_rc ri_sink_memory(ri_sink **out, ri_error *err)
 {
     ri_rc rc = ri_sink_stream(NULL, out, err);
 
-    if (!rc) {
+    if (!rc)
         (*out)->memory = 1;
-        (*out)->stream = NULL;
-    }
     return rc;
 }
 
