@@ -159,7 +159,7 @@ int ri_cmd_areas(ri_cli *c, int argc, char **argv)
         return ri_cli_usage("areas: %s", "expected at most one PATTERN");
     pattern = optind < argc ? argv[optind] : NULL;
     memset(&lj, 0, sizeof lj);
-    if (ri_cli_load_job(c, 1, &lj.job, &err) || ri_panel_build(lj.job, &lj.panel, &err)) {
+    if (ri_cli_load_job(c, 1, &lj.job, &err) || ri_cli_build_panel(c, lj.job, &lj.panel, &err)) {
         ri_cli_loaded_free(&lj);
         return ri_cli_fail(&err);
     }

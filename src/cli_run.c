@@ -253,7 +253,7 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
     ri_engine_opts eo;
     ri_rc rc;
 
-    if ((rc = ri_panel_build(x->job, &x->panel, err)))
+    if ((rc = ri_cli_build_panel(x->cli, x->job, &x->panel, err)))
         return rc;
     /* The inputs are hashed beside the computing, which leaves a core free. */
     ri_manifest_hash_begin(x->manifest);

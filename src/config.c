@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "derive.h"
+#include "strtab.h"
 #include "suggest.h"
 
 #define TRY(expr)                      \
@@ -41,10 +42,12 @@ static const char *const dataset_keys[] = {
 static const char *const filter_keys[] = {"column", "values", NULL};
 static const char *const geography_keys[] = {"lookups", "aggregates", NULL};
 static const char *const lookup_keys[] = {
-    "id", "file", "child", "parent", "parent_name", "parent_type", "filter", "aggregate", NULL};
+    "id", "file", "child", "parent", "parent_name", "parent_type", "filter", "aggregate",
+    "members_rule", "min_coverage", NULL};
 static const char *const derived_keys[] = {"name", "expr", "additive", NULL};
 static const char *const aggregate_keys[] = {
-    "code", "name", "type", "members_type", "members_prefix", "members", NULL};
+    "code", "name", "type", "members_type", "members_prefix", "members",
+    "members_rule", "min_coverage", NULL};
 static const char *const indicator_keys[] = {
     "id", "plugin", "inputs", "params", "benchmark", "group_type", NULL};
 static const char *const output_keys[] = {"file", "format", "indicators", NULL};
@@ -56,6 +59,7 @@ static const char *const run_keys[] = {
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
 static const char *const format_names[] = {"csv", "json", NULL};
+static const char *const members_rule_names[] = {"strict", "complete_members", "present_members", NULL};
 
 /* ------------------------------------------------------------ paths */
 
@@ -397,6 +401,29 @@ static ri_rc choice_member(loader *ld, const config_setting_t *g, const char *ke
     return fail_at(ld, s, "\"%s\" must be \"%s\"; got \"%s\"", key, list, v);
 }
 
+/* members_rule and min_coverage of an aggregate or lookup group (default: strict, 95 %). */
+static ri_rc members_policy(loader *ld, const config_setting_t *g, ri_members_policy *pol)
+{
+    const config_setting_t *s = config_setting_get_member(g, "min_coverage");
+    int rule = RI_MEMBERS_STRICT;
+
+    TRY(choice_member(ld, g, "members_rule", members_rule_names, &rule));
+    pol->rule = (ri_members_rule)rule;
+    pol->min_coverage = 95.0;
+    if (!s)
+        return RI_RC_OK;
+    if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+        pol->min_coverage = config_setting_get_float(s);
+    else if (config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64)
+        pol->min_coverage = (double)config_setting_get_int64(s);
+    else
+        return fail_at(ld, s, "\"min_coverage\" must be a percentage (a number from 0 to 100); got %s",
+                       type_name(s));
+    if (!(pol->min_coverage >= 0.0 && pol->min_coverage <= 100.0))
+        return fail_at(ld, s, "\"min_coverage\" must be a percentage from 0 to 100; got %g", pol->min_coverage);
+    return RI_RC_OK;
+}
+
 static int is_integer(const config_setting_t *s)
 {
     return config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64;
@@ -428,12 +455,26 @@ static ri_rc take_strings(loader *ld, const config_setting_t *s, unsigned flags,
 static ri_rc take_distinct_strings(loader *ld, const config_setting_t *s, unsigned flags,
                                    char ***out, size_t *n_out)
 {
+    ri_strtab *seen;
+
     TRY(take_strings(ld, s, flags, out, n_out));
-    for (size_t i = 1; i < *n_out; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp((*out)[i], (*out)[j]) == 0)
-                return fail_at(ld, config_setting_get_elem(s, (unsigned)i),
-                               "\"%s\" lists \"%s\" twice", key_of(s), (*out)[i]);
+    /* Hashed: an aggregate may list hundreds of thousands of member codes. */
+    if (!(seen = ri_strtab_new(*n_out)))
+        return oom(ld);
+    for (size_t i = 0; i < *n_out; i++) {
+        const char *v = (*out)[i];
+        long before = (long)ri_strtab_count(seen), k = ri_strtab_intern(seen, v, strlen(v));
+        if (k < 0) {
+            ri_strtab_free(seen);
+            return oom(ld);
+        }
+        if (k < before) {
+            ri_strtab_free(seen);
+            return fail_at(ld, config_setting_get_elem(s, (unsigned)i), "\"%s\" lists \"%s\" twice",
+                           key_of(s), v);
+        }
+    }
+    ri_strtab_free(seen);
     return RI_RC_OK;
 }
 
@@ -730,7 +771,7 @@ static ri_rc parse_lookup(loader *ld, const config_setting_t *g, size_t index, r
     /* Which measures exist is known only after the datasets: see check_lookup_aggregates(). */
     if ((s = config_setting_get_member(g, "aggregate")))
         TRY(take_distinct_strings(ld, s, STR_NAME, &lk->aggregate, &lk->n_aggregate));
-    return RI_RC_OK;
+    return members_policy(ld, g, &lk->members);
 }
 
 static ri_rc parse_aggregate(loader *ld, const config_setting_t *g, size_t index,
@@ -743,6 +784,7 @@ static ri_rc parse_aggregate(loader *ld, const config_setting_t *g, size_t index
 
     TRY(loc_of(ld, g, &ag->loc));
     TRY(check_keys(ld, g, aggregate_keys));
+    TRY(members_policy(ld, g, &ag->policy));
     snprintf(owner, sizeof owner, "aggregate #%zu", index + 1);
     TRY(str_member(ld, g, "code", STR_REQUIRED, owner, &ag->code));
     snprintf(owner, sizeof owner, "aggregate \"%s\"", ag->code);

@@ -63,6 +63,20 @@ typedef struct ri_dataset_cfg {
     ri_loc loc;
 } ri_dataset_cfg;
 
+/* What an aggregate or a lookup's parent does with members that lack cells of a measure
+   (regind.cfg(5), MISSING MEMBERS). */
+typedef enum ri_members_rule {
+    RI_MEMBERS_STRICT = 0,   /* sum every member; a missing cell makes the sum's cell NaN */
+    RI_MEMBERS_COMPLETE = 1, /* sum only members with every cell of the measure */
+    RI_MEMBERS_PRESENT = 2   /* sum, cell by cell, the members that have the cell */
+} ri_members_rule;
+
+/* The rule and its guard, shared by aggregates and lookups. */
+typedef struct ri_members_policy {
+    ri_members_rule rule;
+    double min_coverage;    /* percent of the members' total the used members must hold */
+} ri_members_policy;
+
 typedef struct ri_lookup_cfg {
     char *id;
     char *path;
@@ -74,6 +88,7 @@ typedef struct ri_lookup_cfg {
     size_t n_filters;
     char **aggregate;       /* measures summed from children to parents */
     size_t n_aggregate;
+    ri_members_policy members;
     ri_loc loc;
 } ri_lookup_cfg;
 
@@ -90,6 +105,7 @@ typedef struct ri_aggregate_cfg {
     char *members_prefix;   /* ... whose code starts with this ("" = any) */
     char **members;         /* or an explicit list of codes */
     size_t n_members;
+    ri_members_policy policy;
     ri_loc loc;
 } ri_aggregate_cfg;
 

@@ -2,8 +2,10 @@
 #include "geo.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "strtab.h"
@@ -245,34 +247,216 @@ void ri_lookup_free(ri_lookup *lk)
     free(lk);
 }
 
-/* Sum members[] of column c into area `target`; NaN where any member is missing. */
-static ri_rc sum_into(const ri_panel *p, ri_column *c, size_t target, const size_t *members,
-                      size_t n_members, ri_error *err)
-{
-    size_t stride = ri_column_stride(p, c);
-    double *sums = malloc(2 * (stride ? stride : 1) * sizeof *sums), *comps = sums + stride;
+static const char *const rule_names[] = {"strict", "complete_members", "present_members"};
 
-    if (!sums)
+const char *ri_geo_rule_name(ri_members_rule rule)
+{
+    return rule_names[rule];
+}
+
+/* The members of one sum: those in the measure's data (panel indices), and the codes of those not. */
+typedef struct member_set {
+    const size_t *in;
+    size_t n_in;
+    char *const *absent;
+    size_t n_absent;
+} member_set;
+
+/* Who asks for a sum, for its coverage record and messages. */
+typedef struct sum_owner {
+    const char *source;          /* "aggregate" or "lookup ID" */
+    const char *what;            /* "aggregate" or "lookup \"ID\": parent", for messages */
+    const ri_members_policy *pol;
+    const ri_loc *loc;
+} sum_owner;
+
+/* The industry of c holding each area's total ("Total"), or -1 when c has none; 0 when c is not by industry. */
+static long total_industry(const ri_panel *p, const ri_column *c)
+{
+    if (!c->by_industry)
+        return 0;
+    for (size_t i = 0; i < c->n_ind; i++)
+        if (strcasecmp(p->industries[c->ind[i]], "Total") == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Area a's total of c in period t: its Total cell, else the sum of its industries; NaN when missing. */
+static double area_total(const ri_panel *p, const ri_column *c, long ti, size_t a, size_t t)
+{
+    const double *cell = c->v + (a * p->n_periods + t) * c->n_ind;
+    double s = 0.0;
+    if (ti >= 0)
+        return cell[ti];
+    for (size_t i = 0; i < c->n_ind; i++)
+        s += cell[i];
+    return s;
+}
+
+/* "CODE Name, CODE Name, ... and N more" of the first few codes into buf. */
+static void name_areas(const ri_panel *p, char *const *codes, size_t n, char *buf, size_t size)
+{
+    enum { SHOWN = 6 };
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && k < SHOWN && len < size; k++) {
+        size_t a = ri_panel_area(p, codes[k]);
+        const char *name = a != (size_t)-1 ? p->area_names[a] : "";
+        int w = snprintf(buf + len, size - len, "%s%s%s%s", k ? ", " : "", codes[k], *name ? " " : "", name);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (n > SHOWN && len < size)
+        snprintf(buf + len, size - len, " and %zu more", n - SHOWN);
+}
+
+/* Append the coverage of one sum to the panel and warn about it once. */
+static ri_rc record_coverage(ri_panel *p, const ri_column *c, size_t target, const sum_owner *o,
+                             const member_set *m, const unsigned char *complete, size_t n_used,
+                             double share, size_t share_t, size_t nan_cells, ri_error *err)
+{
+    ri_coverage *grown = realloc(p->coverage, (p->n_coverage + 1) * sizeof *grown), *cv;
+    char who[256], names[1024], share_text[96];
+    size_t n_members = m->n_in + m->n_absent, k = 0;
+
+    if (!grown)
         return ri_oom(err);
-    /* Neumaier's compensated sum: a total over thousands of areas keeps its last digits, so
-       ratios of sums match what spreadsheets and statistics packages print. Members are the
-       outer loop so that each member's row is read once, in order: the same additions, in the
-       same order per cell, as a loop over cells would make, without striding through memory. */
-    for (size_t k = 0; k < stride; k++)
-        sums[k] = comps[k] = 0.0;
-    for (size_t m = 0; m < n_members; m++) {
-        const double *row = c->v + members[m] * stride;
-        for (size_t k = 0; k < stride; k++) {
-            double s = sums[k], x = row[k], t = s + x;
-            comps[k] += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
-            sums[k] = t;
-        }
+    p->coverage = grown;
+    cv = memset(&p->coverage[p->n_coverage++], 0, sizeof *cv);
+    cv->rule = o->pol->rule;
+    cv->n_members = n_members;
+    cv->n_used = n_used;
+    cv->share = share;
+    cv->nan_cells = nan_cells;
+    cv->loc = *o->loc;
+    if (!(cv->source = strdup(o->source)) || !(cv->area = strdup(p->area_codes[target])) ||
+        !(cv->measure = strdup(c->name)) || !(cv->left_out = calloc(n_members - n_used, sizeof *cv->left_out)) ||
+        (!isnan(share) && !(cv->share_period = strdup(p->periods[share_t]))))
+        return ri_oom(err);
+    for (size_t j = 0; j < m->n_in; j++)
+        if (!complete[j] && !(cv->left_out[k++] = strdup(p->area_codes[m->in[j]])))
+            return ri_oom(err);
+    for (size_t j = 0; j < m->n_absent; j++)
+        if (!(cv->left_out[k++] = strdup(m->absent[j])))
+            return ri_oom(err);
+    cv->n_left_out = k;
+
+    snprintf(who, sizeof who, "%s:%d: %s %s %s", ri_loc_file(o->loc), o->loc->line, o->what, cv->area,
+             p->area_names[target]);
+    name_areas(p, cv->left_out, cv->n_left_out, names, sizeof names);
+    if (isnan(share))
+        snprintf(share_text, sizeof share_text, "share of their total unknown");
+    else
+        snprintf(share_text, sizeof share_text, "%.1f %% of their total (lowest in %s)", share, cv->share_period);
+    if (o->pol->rule != RI_MEMBERS_STRICT && (n_used == 0 || (!isnan(share) && share < o->pol->min_coverage)))
+        return ri_fail(err, RI_RC_DATA,
+                       "%s: \"%s\" has complete data for %zu of %zu members, %s, below min_coverage %g %%; members without it: %s",
+                       who, c->name, n_used, n_members, share_text, o->pol->min_coverage, names);
+    switch (o->pol->rule) {
+    case RI_MEMBERS_STRICT:
+        /* A benchmark over the complete members is often what is wanted; a parent without some
+           of its own members is better left missing, so only aggregates suggest the rule. */
+        return ri_panel_warn(p, "%s: \"%s\" is missing in %zu cells: %zu of its %zu members lack cells of it (%s)%s",
+                             who, c->name, nan_cells, cv->n_left_out, n_members, names,
+                             strcmp(o->source, "aggregate") == 0
+                                 ? "; members_rule = \"complete_members\" sums the complete members instead"
+                                 : "")
+                   ? ri_oom(err) : RI_RC_OK;
+    case RI_MEMBERS_COMPLETE:
+        return ri_panel_warn(p, "%s: \"%s\" is the sum of the %zu of %zu members with complete data, %s; left out: %s",
+                             who, c->name, n_used, n_members, share_text, names)
+                   ? ri_oom(err) : RI_RC_OK;
+    case RI_MEMBERS_PRESENT:
+        break;
+    }
+    return ri_panel_warn(p,
+                         "%s: \"%s\" sums, cell by cell, the members that have the cell; %zu of %zu members lack cells (%s); the complete members hold %s",
+                         who, c->name, cv->n_left_out, n_members, names, share_text)
+               ? ri_oom(err) : RI_RC_OK;
+}
+
+/*
+ * Sum the members of column c into area target under the owner's rule.
+ * Periods in which no member has a cell are left out of every test: a
+ * measure published from 2004 does not make members incomplete in 1998.
+ * Sums use Neumaier's compensated summation, members in the outer loop so
+ * that each member's row is read once, in order: a total over thousands of
+ * areas keeps its last digits, so ratios of sums match what spreadsheets
+ * and statistics packages print.
+ */
+static ri_rc sum_members(ri_panel *p, ri_column *c, size_t target, const member_set *m, const sum_owner *o,
+                         ri_error *err)
+{
+    size_t stride = ri_column_stride(p, c), ni = c->n_ind, nt = p->n_periods, n_used = 0, nan_cells = 0;
+    size_t share_t = 0, cells = stride ? stride : 1;
+    double *sums = malloc(2 * cells * sizeof *sums), *comps = sums ? sums + cells : NULL, share = NAN;
+    size_t *added = calloc(cells, sizeof *added);
+    unsigned char *live = calloc(nt ? nt : 1, 1), *complete = malloc(m->n_in ? m->n_in : 1);
+    long ti = total_industry(p, c);
+    ri_members_rule rule = o->pol->rule;
+    ri_rc rc = RI_RC_OK;
+
+    if (!sums || !added || !live || !complete) {
+        rc = ri_oom(err);
+        goto done;
+    }
+    for (size_t j = 0; j < m->n_in; j++) {
+        const double *row = c->v + m->in[j] * stride;
+        for (size_t k = 0; k < stride; k++)
+            live[k / ni] |= !isnan(row[k]);
+    }
+    for (size_t j = 0; j < m->n_in; j++) {
+        const double *row = c->v + m->in[j] * stride;
+        complete[j] = 1;
+        for (size_t k = 0; k < stride && complete[j]; k++)
+            complete[j] = !live[k / ni] || !isnan(row[k]);
+        n_used += complete[j];
     }
     for (size_t k = 0; k < stride; k++)
-        c->v[target * stride + k] = isnan(sums[k]) ? sums[k] : sums[k] + comps[k];
+        sums[k] = comps[k] = 0.0;
+    for (size_t j = 0; j < m->n_in; j++) {
+        const double *row = c->v + m->in[j] * stride;
+        if (rule == RI_MEMBERS_COMPLETE && !complete[j])
+            continue;
+        for (size_t k = 0; k < stride; k++) {
+            double s = sums[k], x = row[k], t = s + x;
+            if (rule == RI_MEMBERS_PRESENT && isnan(x))
+                continue;
+            comps[k] += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
+            sums[k] = t;
+            added[k]++;
+        }
+    }
+    for (size_t k = 0; k < stride; k++) {
+        double v = added[k] == 0 || isnan(sums[k]) ? NAN : sums[k] + comps[k];
+        c->v[target * stride + k] = v;
+        nan_cells += live[k / ni] && isnan(v);
+    }
     c->present[target] = 1;
+    if (n_used == m->n_in && m->n_absent == 0)
+        goto done;
+    /* Coverage: the share of the members' total held by the complete ones, in each period where
+       every member's total is known; the lowest of those periods is the one reported. */
+    for (size_t t = 0; t < nt; t++) {
+        double all = 0.0, used = 0.0;
+        int known = live[t];
+        for (size_t j = 0; j < m->n_in && known; j++) {
+            double x = area_total(p, c, ti, m->in[j], t);
+            known = !isnan(x);
+            all += x;
+            used += complete[j] ? x : 0.0;
+        }
+        if (known && all > 0.0 && (isnan(share) || 100.0 * used / all < share)) {
+            share = 100.0 * used / all;
+            share_t = t;
+        }
+    }
+    rc = record_coverage(p, c, target, o, m, complete, n_used, share, share_t, nan_cells, err);
+done:
     free(sums);
-    return RI_RC_OK;
+    free(added);
+    free(live);
+    free(complete);
+    return rc;
 }
 
 /* A pair of the lookup by parent, then by its place in the file (which keeps the order of sums). */
@@ -294,16 +478,21 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
     size_t n = lk->n ? lk->n : 1;
     size_t *parent_of = calloc(n, sizeof *parent_of);
     size_t *child_of = calloc(n, sizeof *child_of);
-    size_t *members = calloc(n, sizeof *members);
+    size_t *in = calloc(n, sizeof *in);
+    char **absent = calloc(n, sizeof *absent);
     by_parent *order = calloc(n, sizeof *order);
+    char source[128], what[160];
+    sum_owner owner = {source, what, &cfg->members, &cfg->loc};
     ri_rc rc = RI_RC_OK;
 
-    if (!parent_of || !child_of || !members || !order) {
+    if (!parent_of || !child_of || !in || !absent || !order) {
         rc = ri_oom(err);
         goto done;
     }
     if (cfg->n_aggregate == 0)
         goto done;
+    snprintf(source, sizeof source, "lookup %s", cfg->id);
+    snprintf(what, sizeof what, "lookup \"%s\": parent", cfg->id);
     for (size_t i = 0; i < lk->n && !rc; i++) {
         const char *type = cfg->parent_type ? cfg->parent_type : ri_geo_type_from_code(lk->parent[i]);
         child_of[i] = ri_panel_area(p, lk->child[i]);
@@ -323,9 +512,10 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
             break;
         }
         for (size_t i = 0; i < lk->n && !rc; i++) {
-            if (child_of[i] == (size_t)-1 || !c->present[child_of[i]])
+            int has_data = child_of[i] != (size_t)-1 && c->present[child_of[i]];
+            if (!has_data && cfg->members.rule == RI_MEMBERS_STRICT)
                 rc = ri_fail(err, RI_RC_DATA,
-                             "%s:%lu: child area %s (of %s) has no \"%s\" data (dataset \"%s\"); expected the lookup and the data to use the same vintage of codes",
+                             "%s:%lu: child area %s (of %s) has no \"%s\" data (dataset \"%s\"); expected the lookup and the data to use the same vintage of codes (or members_rule = \"complete_members\" to leave such children out)",
                              cfg->path, lk->line[i], lk->child[i], lk->parent[i], c->name, c->dataset);
             else if (c->present[parent_of[i]])
                 rc = ri_fail(err, RI_RC_USAGE,
@@ -334,61 +524,99 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err)
                              c->dataset, c->name);
         }
         for (size_t g = 0; g < lk->n && !rc;) {
-            size_t n_members = 0, parent = order[g].parent;
-            while (g < lk->n && order[g].parent == parent)
-                members[n_members++] = child_of[order[g++].pair];
-            rc = sum_into(p, c, parent, members, n_members, err);
+            member_set set = {in, 0, absent, 0};
+            size_t parent = order[g].parent;
+            for (; g < lk->n && order[g].parent == parent; g++) {
+                size_t pair = order[g].pair, child = child_of[pair];
+                if (child != (size_t)-1 && c->present[child])
+                    in[set.n_in++] = child;
+                else
+                    absent[set.n_absent++] = lk->child[pair];
+            }
+            rc = sum_members(p, c, parent, &set, &owner, err);
         }
     }
 done:
     free(parent_of);
     free(child_of);
-    free(members);
+    free(in);
+    free(absent);
     free(order);
     return rc;
 }
 
-static int is_member(const ri_panel *p, const ri_aggregate_cfg *ag, size_t a)
+/* The areas an aggregate names: panel indices of those in the panel, codes of the others. */
+typedef struct candidates {
+    size_t *in, n_in;
+    char **absent;
+    size_t n_absent;
+} candidates;
+
+static int find_candidates(const ri_panel *p, const ri_aggregate_cfg *ag, size_t target, candidates *cd)
 {
+    size_t cap = ag->members_type ? p->n_areas : ag->n_members;
+    cd->n_in = cd->n_absent = 0;
+    cd->in = malloc((cap ? cap : 1) * sizeof *cd->in);
+    cd->absent = malloc((ag->n_members ? ag->n_members : 1) * sizeof *cd->absent);
+    if (!cd->in || !cd->absent)
+        return -1;
     if (ag->members_type) {
-        const char *prefix = ag->members_prefix ? ag->members_prefix : "";
-        return strcmp(p->area_types[a], ag->members_type) == 0 &&
-               strncmp(p->area_codes[a], prefix, strlen(prefix)) == 0;
+        size_t plen = strlen(ag->members_prefix);
+        for (size_t a = 0; a < p->n_areas; a++)
+            if (a != target && strcmp(p->area_types[a], ag->members_type) == 0 &&
+                strncmp(p->area_codes[a], ag->members_prefix, plen) == 0)
+                cd->in[cd->n_in++] = a;
+        return 0;
     }
-    for (size_t k = 0; k < ag->n_members; k++)
-        if (strcmp(ag->members[k], p->area_codes[a]) == 0)
-            return 1;
+    for (size_t k = 0; k < ag->n_members; k++) {
+        size_t a = ri_panel_area(p, ag->members[k]);
+        if (a == (size_t)-1)
+            cd->absent[cd->n_absent++] = ag->members[k];
+        else if (a != target)
+            cd->in[cd->n_in++] = a;
+    }
     return 0;
 }
 
 static ri_rc add_aggregate(ri_panel *p, const ri_aggregate_cfg *ag, ri_error *err)
 {
-    size_t target = ri_panel_area(p, ag->code), n_areas = p->n_areas;
-    size_t *members = malloc((n_areas ? n_areas : 1) * sizeof *members);
+    size_t target = ri_panel_area(p, ag->code);
+    candidates cd;
+    size_t *in = NULL;
+    char **absent = NULL;
+    sum_owner owner = {"aggregate", "aggregate", &ag->policy, &ag->loc};
     ri_rc rc = RI_RC_OK;
 
-    if (!members)
-        return ri_oom(err);
+    if (find_candidates(p, ag, target, &cd) != 0 ||
+        !(in = malloc((cd.n_in ? cd.n_in : 1) * sizeof *in)) ||
+        !(absent = malloc((cd.n_in + cd.n_absent ? cd.n_in + cd.n_absent : 1) * sizeof *absent))) {
+        rc = ri_oom(err);
+        goto done;
+    }
     for (size_t ci = 0; ci < p->n_cols && !rc; ci++) {
         ri_column *c = &p->cols[ci];
-        size_t n_members = 0, listed_absent = 0;
+        member_set set = {in, 0, absent, 0};
         if (!c->additive)
             continue;
-        for (size_t a = 0; a < n_areas; a++)
-            if (a != target && is_member(p, ag, a)) {
-                if (c->present[a])
-                    members[n_members++] = a;
-                else
-                    listed_absent++;
-            }
-        if (!ag->members_type)
-            listed_absent = ag->n_members - n_members;
-        if (n_members == 0)
+        /* Areas of the members' type absent from a measure's data are another vintage of codes,
+           not missing members; a listed member absent from it is missing. */
+        for (size_t k = 0; k < cd.n_in; k++) {
+            if (c->present[cd.in[k]])
+                in[set.n_in++] = cd.in[k];
+            else if (!ag->members_type)
+                absent[set.n_absent++] = p->area_codes[cd.in[k]];
+        }
+        if (set.n_in == 0)
             continue;
-        if (!ag->members_type && listed_absent) {
+        for (size_t k = 0; k < cd.n_absent; k++)
+            absent[set.n_absent++] = cd.absent[k];
+        if (set.n_absent && ag->policy.rule == RI_MEMBERS_STRICT) {
+            char names[1024];
+            name_areas(p, absent, set.n_absent, names, sizeof names);
             rc = ri_fail(err, RI_RC_DATA,
-                         "%s:%d: aggregate %s: %zu of its members have no \"%s\" data (dataset \"%s\"); expected all members or none",
-                         ri_loc_file(&ag->loc), ag->loc.line, ag->code, listed_absent, c->name, c->dataset);
+                         "%s:%d: aggregate %s: %zu of its %zu members have no \"%s\" data (dataset \"%s\"): %s; expected all members or none (or members_rule = \"complete_members\")",
+                         ri_loc_file(&ag->loc), ag->loc.line, ag->code, set.n_absent, set.n_in + set.n_absent,
+                         c->name, c->dataset, names);
             break;
         }
         if (target == (size_t)-1 && (target = ri_panel_add_area(p, ag->code, ag->name, ag->type)) == (size_t)-1) {
@@ -401,9 +629,13 @@ static ri_rc add_aggregate(ri_panel *p, const ri_aggregate_cfg *ag, ri_error *er
                          ri_loc_file(&ag->loc), ag->loc.line, ag->code, c->name, c->dataset);
             break;
         }
-        rc = sum_into(p, c, target, members, n_members, err);
+        rc = sum_members(p, c, target, &set, &owner, err);
     }
-    free(members);
+done:
+    free(cd.in);
+    free(cd.absent);
+    free(in);
+    free(absent);
     return rc;
 }
 
@@ -412,5 +644,106 @@ ri_rc ri_geo_add_aggregates(ri_panel *p, const ri_aggregate_cfg *aggs, size_t n,
     ri_rc rc = RI_RC_OK;
     for (size_t g = 0; g < n && !rc; g++)
         rc = add_aggregate(p, &aggs[g], err);
+    return rc;
+}
+
+/* A membership from a lookup, in the order lookups and their rows give them. */
+typedef struct membership {
+    size_t child, parent, seq;
+} membership;
+
+static int cmp_membership(const void *x, const void *y)
+{
+    const membership *a = x, *b = y;
+    if (a->child != b->child)
+        return a->child < b->child ? -1 : 1;
+    if (a->parent != b->parent)
+        return a->parent < b->parent ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_membership_seq(const void *x, const void *y)
+{
+    const membership *a = x, *b = y;
+    if (a->child != b->child)
+        return a->child < b->child ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Warn once per lookup whose parents are not areas of the panel while some of their children are. */
+static ri_rc warn_lost_parents(ri_panel *p, const ri_lookup *lk, ri_error *err)
+{
+    ri_strtab *lost = ri_strtab_new(16);
+    char **codes = NULL, names[1024];
+    size_t n = 0;
+    ri_rc rc = RI_RC_OK;
+
+    if (!lost)
+        return ri_oom(err);
+    for (size_t i = 0; i < lk->n; i++)
+        if (ri_panel_area(p, lk->parent[i]) == (size_t)-1 && ri_panel_area(p, lk->child[i]) != (size_t)-1 &&
+            ri_strtab_intern(lost, lk->parent[i], strlen(lk->parent[i])) < 0) {
+            rc = ri_oom(err);
+            goto done;
+        }
+    if ((n = ri_strtab_count(lost)) == 0)
+        goto done;
+    if (!(codes = malloc(n * sizeof *codes))) {
+        rc = ri_oom(err);
+        goto done;
+    }
+    for (size_t k = 0; k < n; k++)
+        codes[k] = (char *)ri_strtab_get(lost, k);
+    name_areas(p, codes, n, names, sizeof names);
+    if (ri_panel_warn(p,
+                      "%s:%d: lookup \"%s\": %zu parent%s of areas in the data %s not in any dataset, so %s no members: %s; expected parents that a dataset has, or aggregate = [ ... ] to sum measures into them",
+                      ri_loc_file(&lk->cfg->loc), lk->cfg->loc.line, lk->cfg->id, n, n == 1 ? "" : "s",
+                      n == 1 ? "is" : "are", n == 1 ? "it has" : "they have", names) != 0)
+        rc = ri_oom(err);
+done:
+    free(codes);
+    ri_strtab_free(lost);
+    return rc;
+}
+
+ri_rc ri_geo_record_parents(ri_panel *p, const ri_lookup *const *lookups, size_t n_lookups, ri_error *err)
+{
+    size_t total = 0, n = 0;
+    membership *ms;
+    ri_rc rc = RI_RC_OK;
+
+    for (size_t l = 0; l < n_lookups; l++)
+        total += lookups[l]->n;
+    if (!(ms = malloc((total ? total : 1) * sizeof *ms)))
+        return ri_oom(err);
+    for (size_t l = 0; l < n_lookups && !rc; l++) {
+        rc = warn_lost_parents(p, lookups[l], err);
+        for (size_t i = 0; i < lookups[l]->n; i++) {
+            size_t c = ri_panel_area(p, lookups[l]->child[i]), par = ri_panel_area(p, lookups[l]->parent[i]);
+            if (c != (size_t)-1 && par != (size_t)-1)
+                ms[n] = (membership){c, par, n}, n++;
+        }
+    }
+    /* Sorting, not a search per pair: one child may have hundreds of thousands of parents. The
+       first listing of a pair wins, and each child keeps its parents in the order first listed. */
+    qsort(ms, n, sizeof *ms, cmp_membership);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || ms[i].child != ms[i - 1].child || ms[i].parent != ms[i - 1].parent)
+            ms[kept++] = ms[i];
+    qsort(ms, kept, sizeof *ms, cmp_membership_seq);
+    for (size_t i = 0; i < kept && !rc;) {
+        size_t c = ms[i].child, j = i, *grown;
+        while (j < kept && ms[j].child == c)
+            j++;
+        if (!(grown = realloc(p->parents[c], (p->n_parents[c] + (j - i)) * sizeof *grown))) {
+            rc = ri_oom(err);
+            break;
+        }
+        p->parents[c] = grown;
+        for (; i < j; i++)
+            grown[p->n_parents[c]++] = ms[i].parent;
+    }
+    free(ms);
     return rc;
 }

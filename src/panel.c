@@ -2,6 +2,8 @@
 #include "panel.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -375,29 +377,6 @@ static ri_rc record_info(ri_panel *p, ri_dataset **ds, size_t n, ri_error *err)
     return RI_RC_OK;
 }
 
-/* Memberships from every lookup, for areas both sides of which are in the panel. */
-static ri_rc record_parents(ri_panel *p, ri_lookup **lookups, size_t n, ri_error *err)
-{
-    for (size_t l = 0; l < n; l++)
-        for (size_t i = 0; i < lookups[l]->n; i++) {
-            size_t c = ri_panel_area(p, lookups[l]->child[i]);
-            size_t par = ri_panel_area(p, lookups[l]->parent[i]);
-            int seen = 0;
-            if (c == (size_t)-1 || par == (size_t)-1)
-                continue;
-            for (size_t k = 0; k < p->n_parents[c]; k++)
-                seen |= p->parents[c][k] == par;
-            if (seen)
-                continue;
-            size_t *grown = realloc(p->parents[c], (p->n_parents[c] + 1) * sizeof *grown);
-            if (!grown)
-                return ri_oom(err);
-            grown[p->n_parents[c]++] = par;
-            p->parents[c] = grown;
-        }
-    return RI_RC_OK;
-}
-
 /* Resolves names for derive.c and remembers which columns an expression used. */
 typedef struct derive_ctx {
     const ri_panel *p;
@@ -490,6 +469,27 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
     return RI_RC_OK;
 }
 
+int ri_panel_warn(ri_panel *p, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg, **grown = realloc(p->warnings, (p->n_warnings + 1) * sizeof *grown);
+    int len;
+
+    if (!grown)
+        return -1;
+    p->warnings = grown;
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0 || !(msg = malloc((size_t)len + 1)))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    p->warnings[p->n_warnings++] = msg;
+    return 0;
+}
+
 ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
 {
     ri_panel *p = calloc(1, sizeof *p);
@@ -520,7 +520,7 @@ ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
     if (!rc)
         rc = ri_geo_add_aggregates(p, job->aggregates, job->n_aggregates, err);
     if (!rc)
-        rc = record_parents(p, lookups, job->n_lookups, err);
+        rc = ri_geo_record_parents(p, (const ri_lookup *const *)lookups, job->n_lookups, err);
 done:
     for (size_t d = 0; ds && d < job->n_datasets; d++)
         ri_dataset_free(ds[d]);
@@ -576,6 +576,20 @@ void ri_panel_free(ri_panel *p)
         free(p->datasets[d].last_period);
     }
     free(p->datasets);
+    for (size_t k = 0; k < p->n_coverage; k++) {
+        ri_coverage *cv = &p->coverage[k];
+        free(cv->source);
+        free(cv->area);
+        free(cv->measure);
+        for (size_t i = 0; i < cv->n_left_out; i++)
+            free(cv->left_out[i]);
+        free(cv->left_out);
+        free(cv->share_period);
+    }
+    free(p->coverage);
+    for (size_t k = 0; k < p->n_warnings; k++)
+        free(p->warnings[k]);
+    free(p->warnings);
     ri_strtab_free(p->area_index);
     ri_strtab_free(p->period_index);
     free(p);

@@ -40,6 +40,26 @@ typedef struct ri_dataset_info {
     char *first_period, *last_period;
 } ri_dataset_info;
 
+/*
+ * What one aggregate's or lookup parent's sum of one measure covers, kept
+ * when a member lacks cells of it or is absent from its data (geo.c).
+ * Members "used" are those whose every cell went into the sum.
+ */
+typedef struct ri_coverage {
+    char *source;        /* "aggregate" or "lookup ID" */
+    char *area;          /* the aggregate or parent code */
+    char *measure;
+    ri_members_rule rule;
+    size_t n_members;    /* members named, including those without the measure's data */
+    size_t n_used;       /* members with every cell of the measure */
+    char **left_out;     /* codes of the other members: incomplete, then absent */
+    size_t n_left_out;
+    double share;        /* percent of the members' total held by the used ones, lowest over periods; NaN when unknown */
+    char *share_period;  /* the period of that lowest share; NULL when unknown */
+    size_t nan_cells;    /* cells of the sum left missing */
+    ri_loc loc;          /* the aggregate's or lookup's setting */
+} ri_coverage;
+
 typedef struct ri_panel {
     size_t n_areas, n_periods, n_industries; /* n_industries >= 1 */
     /* Parallel arrays, shaped for ri_call. */
@@ -57,6 +77,11 @@ typedef struct ri_panel {
 
     ri_dataset_info *datasets;
     size_t n_datasets;
+
+    ri_coverage *coverage;   /* sums that left members out or have missing cells */
+    size_t n_coverage;
+    char **warnings;         /* what building the panel found worth a warning, in order */
+    size_t n_warnings;
 
     struct ri_strtab *area_index;   /* codes -> area index (same order as area_codes) */
     struct ri_strtab *period_index; /* labels -> period index */
@@ -84,6 +109,9 @@ ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *datase
 
 /* Cells per area of a column: n_periods, times its n_ind when by industry. */
 size_t ri_column_stride(const ri_panel *p, const ri_column *c);
+
+/* Append a warning (printf-style); -1 when out of memory. */
+int ri_panel_warn(ri_panel *p, const char *fmt, ...) RI_PRINTF(2, 3);
 
 /* Build the panel for a job: load every dataset and lookup, derive, aggregate, join. */
 ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err);
