@@ -4,6 +4,7 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 
 #include <regind/plugin.h>
 
+#include "geo.h"
+#include "numfmt.h"
 #include "output_json.h"
 
 #ifndef PACKAGE_VERSION
@@ -475,6 +478,40 @@ static void put_plugins(FILE *f, const ri_manifest *m)
     fputs(m->n_plugins ? "\n  ],\n" : "],\n", f);
 }
 
+/* Sums that left members out or kept missing cells (panel.h), and what building the panel warned. */
+static void put_coverage(FILE *f, const ri_panel *p)
+{
+    size_t n = p ? p->n_coverage : 0;
+    fputs("  \"coverage\": [", f);
+    for (size_t k = 0; k < n; k++) {
+        const ri_coverage *cv = &p->coverage[k];
+        char num[RI_NUMBER_TEXT_MAX];
+        fputs(k ? ",\n    {" : "\n    {", f);
+        put_member(f, "source", cv->source, 1);
+        put_member(f, "area", cv->area, 0);
+        put_member(f, "measure", cv->measure, 0);
+        put_member(f, "members_rule", ri_geo_rule_name(cv->rule), 0);
+        put_count(f, "members", cv->n_members);
+        put_count(f, "members_used", cv->n_used);
+        fputs(", \"left_out\": [", f);
+        for (size_t i = 0; i < cv->n_left_out; i++) {
+            fputs(i ? ", " : "", f);
+            ri_json_put_string(f, cv->left_out[i]);
+        }
+        ri_format_number(cv->share, num);
+        fprintf(f, "], \"share_pct\": %s", isnan(cv->share) ? "null" : num);
+        put_member(f, "share_period", cv->share_period, 0);
+        put_count(f, "nan_cells", cv->nan_cells);
+        fputc('}', f);
+    }
+    fputs(n ? "\n  ],\n  \"data_warnings\": [" : "],\n  \"data_warnings\": [", f);
+    for (size_t k = 0; p && k < p->n_warnings; k++) {
+        fputs(k ? ",\n    " : "\n    ", f);
+        ri_json_put_string(f, p->warnings[k]);
+    }
+    fputs(p && p->n_warnings ? "\n  ],\n" : "],\n", f);
+}
+
 ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *run, ri_error *err)
 {
     const ri_job *job = run->job;
@@ -518,6 +555,7 @@ ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *ru
         fputc('}', f);
     }
     fputs(job->n_indicators ? "\n  ],\n" : "],\n", f);
+    put_coverage(f, run->panel);
     fprintf(f, "  \"warnings\": %zu,\n  \"outputs\": [", run->warnings);
     for (size_t i = 0; i < run->n_outputs; i++) {
         const ri_written *w = &run->outputs[i];

@@ -382,6 +382,32 @@ static void test_real_ukx(void **state)
                 at(p, "hours_per_week", "UKX", "2022"));
 }
 
+/* England by industry is the sum of the districts with every section (the job's complete_members):
+   ONS suppresses sections of 4 of the 296 English districts (data/README.md). The share was
+   recomputed from the CSV's Total rows: lowest in 2008, 98.92445 %. */
+static void test_real_england_by_industry(void **state)
+{
+    const real *r = *state;
+    const ri_panel *p = r->panel;
+    const ri_coverage *cv = NULL;
+    static const char *const out[] = {"E06000052", "E06000053", "E07000095", "E07000243"};
+
+    for (size_t k = 0; k < p->n_coverage; k++)
+        if (strcmp(p->coverage[k].area, "E92000001") == 0)
+            cv = &p->coverage[k];
+    assert_non_null(cv);
+    assert_string_equal(cv->measure, "gva_ind_gbp_m");
+    assert_int_equal(cv->rule, RI_MEMBERS_COMPLETE);
+    assert_int_equal(cv->n_members, 296);
+    assert_int_equal(cv->n_used, 292);
+    assert_int_equal(cv->n_left_out, 4);
+    for (size_t k = 0; k < 4; k++)
+        assert_string_equal(cv->left_out[k], out[k]);
+    assert_rel(cv->share, 98.92445458812813, 1e-12);
+    assert_string_equal(cv->share_period, "2008");
+    assert_int_equal(cv->nan_cells, 0);
+}
+
 /* ------------------------------------------------------------ synthetic jobs */
 
 /* Line of the first occurrence of needle in text (1-based). */
@@ -683,6 +709,289 @@ static void test_lookup_sums_and_missing_child(void **state)
     ri_job_free(job);
 }
 
+/* ------------------------------------------------------------ members rules and coverage */
+
+/*
+ * Three districts by industry; E06000002's section K is suppressed in both
+ * years, as ONS suppresses sections of Cornwall or Broxbourne. A second
+ * dataset adds 2017, a year without any GVA: it must not make members
+ * incomplete. By hand, per year (Total, A, K):
+ *   E06000001  2019: 100 60 40    2020: 200 100 100
+ *   E06000002  2019:  50 30 ..    2020:  50  30  ..
+ *   E06000003  2019:  50 20 30    2020: 100  50  50
+ * Complete members (1 and 3) hold (100 + 50) / 200 = 75 % of the Total in
+ * 2019 and (200 + 100) / 350 = 85.7 % in 2020: the lowest is 75 % in 2019.
+ */
+static const char rules_csv[] =
+    "code,year,sic,gva\n"
+    "E06000001,2019,Total,100\nE06000001,2019,A,60\nE06000001,2019,K,40\n"
+    "E06000002,2019,Total,50\nE06000002,2019,A,30\nE06000002,2019,K,[c]\n"
+    "E06000003,2019,Total,50\nE06000003,2019,A,20\nE06000003,2019,K,30\n"
+    "E06000001,2020,Total,200\nE06000001,2020,A,100\nE06000001,2020,K,100\n"
+    "E06000002,2020,Total,50\nE06000002,2020,A,30\nE06000002,2020,K,[c]\n"
+    "E06000003,2020,Total,100\nE06000003,2020,A,50\nE06000003,2020,K,50\n";
+
+static ri_job *rules_job(const char *name, const char *rule_keys)
+{
+    char text[2048];
+    write_file("rules.csv", rules_csv);
+    write_file("rules_pop.csv", "code,year,pop\nE06000001,2017,5\n");
+    fmt(text,
+        "version = 1;\n"
+        "datasets = (\n"
+        "  { id = \"ind\"; file = \"rules.csv\"; area = \"code\"; period = \"year\"; industry = \"sic\";\n"
+        "    measures = { gva = \"gva\"; }; additive = [ \"gva\" ]; },\n"
+        "  { id = \"pop\"; file = \"rules_pop.csv\"; area = \"code\"; period = \"year\"; measures = { pop = \"pop\"; }; }\n"
+        ");\n"
+        "geography = { aggregates = ( { code = \"E92000001\"; name = \"England\"; type = \"Country\";\n"
+        "  members_type = \"LAD\"; members_prefix = \"E\"; %s } ); };\n",
+        rule_keys);
+    return load_job(name, text);
+}
+
+/* The cell of a column by industry, found by the industry's label. */
+static double ind_at(const ri_panel *p, const char *measure, const char *code, const char *label,
+                     const char *industry)
+{
+    const ri_column *c = column(p, measure);
+    for (size_t i = 0; i < c->n_ind; i++)
+        if (strcmp(p->industries[c->ind[i]], industry) == 0)
+            return c->v[(area(p, code) * p->n_periods + period(p, label)) * c->n_ind + i];
+    fail_msg("measure %s has no industry %s", measure, industry);
+    return NAN;
+}
+
+static const ri_coverage *only_coverage(const ri_panel *p)
+{
+    assert_int_equal(p->n_coverage, 1);
+    return &p->coverage[0];
+}
+
+static void test_rule_strict(void **state)
+{
+    ri_job *job = rules_job("rules_strict", "");
+    ri_panel *p = build_ok(job);
+    const ri_coverage *cv = only_coverage(p);
+    (void)state;
+
+    /* Every member is summed: K is missing in both years, the rest is whole. */
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "Total") == 200.0);
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "A") == 110.0);
+    assert_true(isnan(ind_at(p, "gva", "E92000001", "2019", "K")));
+    assert_int_equal(cv->rule, RI_MEMBERS_STRICT);
+    assert_int_equal(cv->n_members, 3);
+    assert_int_equal(cv->n_used, 2);
+    assert_int_equal(cv->n_left_out, 1);
+    assert_string_equal(cv->left_out[0], "E06000002");
+    assert_int_equal(cv->nan_cells, 2);
+    assert_rel(cv->share, 75.0, 1e-15);
+    assert_string_equal(cv->share_period, "2019");
+    assert_int_equal(p->n_warnings, 1);
+    assert_non_null(strstr(p->warnings[0], "\"gva\" is missing in 2 cells: 1 of its 3 members lack cells of it (E06000002)"));
+    assert_non_null(strstr(p->warnings[0], "members_rule = \"complete_members\""));
+    ri_panel_free(p);
+    ri_job_free(job);
+}
+
+static void test_rule_complete_members(void **state)
+{
+    ri_job *job = rules_job("rules_complete", "members_rule = \"complete_members\"; min_coverage = 70;");
+    ri_panel *p = build_ok(job);
+    const ri_coverage *cv = only_coverage(p);
+    (void)state;
+
+    /* E06000001 + E06000003 only, in every section, so sections add up to the Total. */
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "Total") == 150.0);
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "A") == 80.0);
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "K") == 70.0);
+    assert_true(ind_at(p, "gva", "E92000001", "2020", "Total") == 300.0);
+    /* 2017 has no member data: missing, not zero, and no member was dropped for it. */
+    assert_true(isnan(ind_at(p, "gva", "E92000001", "2017", "Total")));
+    assert_int_equal(cv->n_used, 2);
+    assert_int_equal(cv->nan_cells, 0);
+    assert_rel(cv->share, 75.0, 1e-15);
+    assert_string_equal(cv->share_period, "2019");
+    assert_non_null(strstr(p->warnings[0],
+                           "\"gva\" is the sum of the 2 of 3 members with complete data, 75.0 % of their total (lowest in 2019); left out: E06000002"));
+    ri_panel_free(p);
+    ri_job_free(job);
+}
+
+static void test_rule_min_coverage(void **state)
+{
+    /* 75 % is below the default 95 %: an error naming the member left out. */
+    ri_job *job = rules_job("rules_below", "members_rule = \"complete_members\";");
+    (void)state;
+    build_refused(job, RI_RC_DATA, "complete data for 2 of 3 members, 75.0 % of their total (lowest in 2019), below min_coverage 95 %",
+                  "members without it: E06000002");
+    ri_job_free(job);
+}
+
+static void test_rule_present_members(void **state)
+{
+    ri_job *job = rules_job("rules_present", "members_rule = \"present_members\"; min_coverage = 70.0;");
+    ri_panel *p = build_ok(job);
+    (void)state;
+
+    /* Each cell sums the members that have it: K = 40 + 30, the Total all three. */
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "Total") == 200.0);
+    assert_true(ind_at(p, "gva", "E92000001", "2019", "K") == 70.0);
+    assert_true(ind_at(p, "gva", "E92000001", "2020", "K") == 150.0);
+    assert_true(isnan(ind_at(p, "gva", "E92000001", "2017", "K")));
+    assert_int_equal(only_coverage(p)->rule, RI_MEMBERS_PRESENT);
+    assert_non_null(strstr(p->warnings[0], "sums, cell by cell, the members that have the cell"));
+    ri_panel_free(p);
+    ri_job_free(job);
+}
+
+static void test_rule_config_errors(void **state)
+{
+    ri_job *job = NULL;
+    ri_error err = {RI_RC_OK, ""};
+    char path[PATH_BUF];
+    (void)state;
+
+    write_file("rules_bad.cfg",
+               "version = 1;\n"
+               "datasets = ( { id = \"ind\"; file = \"rules.csv\"; area = \"code\"; period = \"year\";\n"
+               "  measures = { gva = \"gva\"; }; } );\n"
+               "geography = { aggregates = ( { code = \"X\"; name = \"X\"; type = \"Country\";\n"
+               "  members_type = \"LAD\"; members_rule = \"some\"; } ); };\n");
+    fmt(path, "%s/rules_bad.cfg", workdir);
+    assert_int_equal(ri_job_load(path, &job, &err), RI_RC_USAGE);
+    assert_non_null(strstr(err.msg, "rules_bad.cfg:5: \"members_rule\" must be \"strict\" or \"complete_members\" or \"present_members\"; got \"some\""));
+    write_file("rules_bad.cfg",
+               "version = 1;\n"
+               "datasets = ( { id = \"ind\"; file = \"rules.csv\"; area = \"code\"; period = \"year\";\n"
+               "  measures = { gva = \"gva\"; }; } );\n"
+               "geography = { aggregates = ( { code = \"X\"; name = \"X\"; type = \"Country\";\n"
+               "  members_type = \"LAD\"; min_coverage = 120; } ); };\n");
+    assert_int_equal(ri_job_load(path, &job, &err), RI_RC_USAGE);
+    assert_non_null(strstr(err.msg, "rules_bad.cfg:5: \"min_coverage\" must be a percentage from 0 to 100; got 120"));
+}
+
+/* A listed member absent from the data is an error when strict, left out (and counted) otherwise. */
+static void test_rule_listed_member_absent(void **state)
+{
+    static const char text[] =
+        "version = 1;\n"
+        "datasets = ( { id = \"ind\"; file = \"rules.csv\"; area = \"code\"; period = \"year\"; industry = \"sic\";\n"
+        "  measures = { gva = \"gva\"; }; additive = [ \"gva\" ]; } );\n"
+        "geography = { aggregates = ( { code = \"G\"; name = \"Group\"; type = \"Group\";\n"
+        "  members = [ \"E06000001\", \"E06000003\", \"E06000009\" ]; %s } ); };\n";
+    char job_text[1024];
+    ri_job *job;
+    ri_panel *p;
+    const ri_coverage *cv;
+    (void)state;
+
+    write_file("rules.csv", rules_csv);
+    fmt(job_text, text, "");
+    job = load_job("rules_listed", job_text);
+    build_refused(job, RI_RC_DATA, "aggregate G: 1 of its 3 members have no \"gva\" data (dataset \"ind\"): E06000009",
+                  "members_rule = \"complete_members\"");
+    ri_job_free(job);
+
+    fmt(job_text, text, "members_rule = \"complete_members\";");
+    job = load_job("rules_listed_complete", job_text);
+    p = build_ok(job);
+    cv = only_coverage(p);
+    /* E06000009's share is unknown, so the share is that of the members with data: 100 %. */
+    assert_true(ind_at(p, "gva", "G", "2019", "Total") == 150.0);
+    assert_int_equal(cv->n_members, 3);
+    assert_int_equal(cv->n_used, 2);
+    assert_string_equal(cv->left_out[0], "E06000009");
+    assert_rel(cv->share, 100.0, 1e-15);
+    ri_panel_free(p);
+    ri_job_free(job);
+}
+
+/* Lookups take the rule too: a parent whose child has no data sums the others. */
+static void test_rule_lookup(void **state)
+{
+    ri_job *job;
+    ri_panel *p;
+    const ri_coverage *cv;
+    (void)state;
+
+    write_file("rules.csv", rules_csv);
+    write_file("rules_lookup.csv",
+               "child,parent\n"
+               "E06000001,E37000001\nE06000009,E37000001\n"
+               "E06000002,E37000002\nE06000003,E37000002\n");
+    job = load_job("rules_lookup",
+                   "version = 1;\n"
+                   "datasets = ( { id = \"ind\"; file = \"rules.csv\"; area = \"code\"; period = \"year\"; industry = \"sic\";\n"
+                   "  measures = { gva = \"gva\"; }; additive = [ \"gva\" ]; } );\n"
+                   "geography = { lookups = ( { id = \"lk\"; file = \"rules_lookup.csv\"; child = \"child\"; parent = \"parent\";\n"
+                   "  parent_type = \"LEP\"; aggregate = [ \"gva\" ]; members_rule = \"complete_members\"; min_coverage = 0; } ); };\n");
+    p = build_ok(job);
+    assert_int_equal(p->n_coverage, 2);
+    cv = &p->coverage[0];
+    assert_string_equal(cv->source, "lookup lk");
+    assert_string_equal(cv->area, "E37000001");
+    assert_string_equal(cv->left_out[0], "E06000009");
+    assert_true(ind_at(p, "gva", "E37000001", "2019", "Total") == 100.0);
+    /* E37000002 = E06000003 only (E06000002 lacks K): 50 of 100 in 2019, 100 of 150 in 2020. */
+    cv = &p->coverage[1];
+    assert_string_equal(cv->area, "E37000002");
+    assert_rel(cv->share, 50.0, 1e-15);
+    assert_true(ind_at(p, "gva", "E37000002", "2019", "K") == 30.0);
+    assert_non_null(strstr(p->warnings[1], "lookup \"lk\": parent E37000002"));
+    ri_panel_free(p);
+    ri_job_free(job);
+}
+
+/* Memberships: a parent in no dataset is reported; one child may have very many parents. */
+static void test_lookup_parents_recorded(void **state)
+{
+    enum { PARENTS = 20000 };
+    size_t len = 64 + PARENTS * 32, used;
+    char *lookup = malloc(len);
+    ri_job *job;
+    ri_panel *p;
+    size_t d;
+    (void)state;
+
+    assert_non_null(lookup);
+    write_file("par.csv", "code,year,v\nE06000001,2019,1\nE06000002,2019,2\nE37000001,2019,3\n");
+    write_file("par_lookup.csv",
+               "child,parent\nE06000001,E37000001\nE06000002,E37000099\nE06000001,E37000098\n");
+    job = load_job("par",
+                   "version = 1;\n"
+                   "datasets = ( { id = \"d\"; file = \"par.csv\"; area = \"code\"; period = \"year\";\n"
+                   "  measures = { v = \"v\"; }; additive = [ \"v\" ]; } );\n"
+                   "geography = { lookups = ( { id = \"lk\"; file = \"par_lookup.csv\"; child = \"child\"; parent = \"parent\"; } ); };\n");
+    p = build_ok(job);
+    assert_int_equal(p->n_parents[area(p, "E06000001")], 1);
+    assert_int_equal(p->n_warnings, 1);
+    assert_non_null(strstr(p->warnings[0],
+                           "lookup \"lk\": 2 parents of areas in the data are not in any dataset, so they have no members: E37000099, E37000098"));
+    ri_panel_free(p);
+    ri_job_free(job);
+
+    /* One district in 20,000 parents, listed in descending order: all kept, in the file's order. */
+    used = (size_t)snprintf(lookup, len, "child,parent\n");
+    for (int k = PARENTS; k > 0; k--)
+        used += (size_t)snprintf(lookup + used, len - used, "E06000001,P%06d\n", k);
+    write_file("many_lookup.csv", lookup);
+    free(lookup);
+    job = load_job("many",
+                   "version = 1;\n"
+                   "datasets = ( { id = \"d\"; file = \"par.csv\"; area = \"code\"; period = \"year\";\n"
+                   "  measures = { v = \"v\"; }; additive = [ \"v\" ]; } );\n"
+                   "geography = { lookups = ( { id = \"lk\"; file = \"many_lookup.csv\"; child = \"child\"; parent = \"parent\";\n"
+                   "  parent_type = \"Group\"; aggregate = [ \"v\" ]; } ); };\n");
+    p = build_ok(job);
+    d = area(p, "E06000001");
+    assert_int_equal(p->n_parents[d], PARENTS);
+    assert_string_equal(p->area_codes[p->parents[d][0]], "P020000");
+    assert_string_equal(p->area_codes[p->parents[d][PARENTS - 1]], "P000001");
+    assert_true(at(p, "v", "P000001", "2019") == 1.0);
+    ri_panel_free(p);
+    ri_job_free(job);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -694,12 +1003,21 @@ int main(void)
         cmocka_unit_test(test_real_productivity_ratio),
         cmocka_unit_test(test_real_tamworth_in_both),
         cmocka_unit_test(test_real_ukx),
+        cmocka_unit_test(test_real_england_by_industry),
         cmocka_unit_test(test_measure_in_two_datasets),
         cmocka_unit_test(test_lookup_child_missing),
         cmocka_unit_test(test_aggregate_code_in_data),
         cmocka_unit_test(test_derived_presence),
         cmocka_unit_test(test_aggregates_sum_totals_only),
         cmocka_unit_test(test_lookup_sums_and_missing_child),
+        cmocka_unit_test(test_rule_strict),
+        cmocka_unit_test(test_rule_complete_members),
+        cmocka_unit_test(test_rule_min_coverage),
+        cmocka_unit_test(test_rule_present_members),
+        cmocka_unit_test(test_rule_config_errors),
+        cmocka_unit_test(test_rule_listed_member_absent),
+        cmocka_unit_test(test_rule_lookup),
+        cmocka_unit_test(test_lookup_parents_recorded),
     };
     return cmocka_run_group_tests(tests, make_fixture, free_fixture);
 }
