@@ -1,7 +1,9 @@
 /*
  * productivity — labour productivity as GVA per hour worked and GVA per
  * filled job, each with an index against the benchmark area, growth on the
- * previous period and compound annual growth over cagr_years.
+ * previous period and compound annual growth over cagr_years. Growth is
+ * nominal unless `prices` says the GVA is real (volume measures), and its
+ * units say so.
  *
  * For each basis (hours, jobs) that is bound, for each area and period:
  *   level  = gva * gva_scale / (denominator * scale)     (scale = hours_scale or 1)
@@ -20,9 +22,11 @@
 #include <math.h>
 
 enum { IN_GVA, IN_HOURS, IN_JOBS, IN_GVA_FOR_JOBS };
-enum { P_GVA_SCALE, P_HOURS_SCALE, P_CAGR_YEARS };
+enum { P_GVA_SCALE, P_HOURS_SCALE, P_CAGR_YEARS, P_PRICES };
 enum { OUT_PER_HOUR, OUT_PER_JOB, OUT_INDEX_HOUR, OUT_INDEX_JOB, OUT_GROWTH_HOUR,
        OUT_GROWTH_JOB, OUT_CAGR_HOUR, OUT_CAGR_JOB };
+
+static const char *const prices_choices[] = { "current", "real", NULL };
 
 /* An RI_OPTIONAL input the job leaves unbound arrives as a NULL column. */
 static const ri_input_spec inputs[] = {
@@ -40,6 +44,8 @@ static const ri_param_spec params[] = {
       "multiplier turning hours into hours over the period of gva (52 for weekly hours, annual GVA)" },
     { "cagr_years", RI_PARAM_INT, "5", 1, 50, NULL,
       "length in years of the compound annual growth window" },
+    { "prices", RI_PARAM_CHOICE, "current", 1, 0, prices_choices,
+      "price basis of gva: current (nominal, as ONS's subregional productivity) or real (volume measures)" },
 };
 
 static const ri_output_spec outputs[] = {
@@ -47,10 +53,12 @@ static const ri_output_spec outputs[] = {
     { "gva_per_job", "GBP per filled job", 0, "GVA per filled job" },
     { "index_per_hour", "index (benchmark = 100)", 0, "GVA per hour relative to the benchmark area" },
     { "index_per_job", "index (benchmark = 100)", 0, "GVA per job relative to the benchmark area" },
-    { "growth_per_hour_pct", "%", 0, "change in GVA per hour on the previous period" },
-    { "growth_per_job_pct", "%", 0, "change in GVA per job on the previous period" },
-    { "cagr_per_hour_pct", "% a year", 0, "compound annual growth of GVA per hour over cagr_years" },
-    { "cagr_per_job_pct", "% a year", 0, "compound annual growth of GVA per job over cagr_years" },
+    { "growth_per_hour_pct", "%, nominal (current prices)", 0, "change in GVA per hour on the previous period" },
+    { "growth_per_job_pct", "%, nominal (current prices)", 0, "change in GVA per job on the previous period" },
+    { "cagr_per_hour_pct", "% a year, nominal (current prices)", 0,
+      "compound annual growth of GVA per hour over cagr_years" },
+    { "cagr_per_job_pct", "% a year, nominal (current prices)", 0,
+      "compound annual growth of GVA per job over cagr_years" },
 };
 
 /* One way of measuring productivity and the output columns it fills. */
@@ -129,6 +137,14 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     if (call->benchmark == RI_NO_AREA)
         host->log(call->ctx, RI_LOG_INFO, "productivity: no benchmark area; "
                   "index_per_hour and index_per_job are NaN");
+
+    /* Growth of current-price GVA includes inflation: the units say which kind of growth it is. */
+    if (call->params[P_PRICES].i == 1) {
+        host->set_unit(call->ctx, OUT_GROWTH_HOUR, "%, real");
+        host->set_unit(call->ctx, OUT_GROWTH_JOB, "%, real");
+        host->set_unit(call->ctx, OUT_CAGR_HOUR, "% a year, real");
+        host->set_unit(call->ctx, OUT_CAGR_JOB, "% a year, real");
+    }
 
     const basis bases[] = {
         { gva, hours, call->params[P_HOURS_SCALE].d,

@@ -49,7 +49,7 @@ static const char *const aggregate_keys[] = {
     "code", "name", "type", "members_type", "members_prefix", "members",
     "members_rule", "min_coverage", NULL};
 static const char *const indicator_keys[] = {
-    "id", "plugin", "inputs", "params", "benchmark", "group_type", NULL};
+    "id", "plugin", "inputs", "params", "benchmark", "group_type", "sample", NULL};
 static const char *const output_keys[] = {"file", "format", "indicators", NULL};
 static const char *const compare_keys[] = {"area_type", "indicators", "period", NULL};
 static const char *const run_keys[] = {
@@ -59,6 +59,7 @@ static const char *const run_keys[] = {
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
 static const char *const format_names[] = {"csv", "json", NULL};
+static const char *const sample_names[] = {"all", "balanced", NULL};
 static const char *const members_rule_names[] = {"strict", "complete_members", "present_members", NULL};
 
 /* ------------------------------------------------------------ paths */
@@ -1240,6 +1241,11 @@ static ri_rc parse_indicator(loader *ld, const config_setting_t *g, size_t index
         TRY(parse_params(ld, s, ind));
     TRY(str_member(ld, g, "benchmark", 0, owner, &ind->benchmark));
     TRY(str_member(ld, g, "group_type", 0, owner, &ind->group_type));
+    {
+        int sample = RI_SAMPLE_ALL;
+        TRY(choice_member(ld, g, "sample", sample_names, &sample));
+        ind->sample = (ri_sample)sample;
+    }
     return RI_RC_OK;
 }
 

@@ -125,6 +125,12 @@ typedef struct ri_raw_param {
     ri_loc loc;
 } ri_raw_param;
 
+/* Which areas of the group an indicator compares in each period (regind.cfg(5), INDICATORS). */
+typedef enum ri_sample {
+    RI_SAMPLE_ALL = 0,      /* those with data in that period */
+    RI_SAMPLE_BALANCED = 1  /* only those with data in every period of the indicator's range */
+} ri_sample;
+
 typedef struct ri_indicator_cfg {
     char *id;
     char *plugin;
@@ -134,6 +140,7 @@ typedef struct ri_indicator_cfg {
     size_t n_params;
     char *benchmark;        /* area code, NULL for none */
     char *group_type;       /* area type of the compared group; default compare.area_type */
+    ri_sample sample;
     ri_loc loc;
 } ri_indicator_cfg;
 

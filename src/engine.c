@@ -119,6 +119,7 @@ typedef struct prepared {
     ri_value *params;
     size_t benchmark;
     unsigned char *in_group;
+    const char *group;         /* the compared area type */
 } prepared;
 
 static void prepared_free(prepared *pr)
@@ -152,6 +153,7 @@ static ri_rc prepare(const ri_job *job, const ri_panel *p, ri_plugin_host *host,
         return rc;
     for (size_t a = 0; a < p->n_areas; a++)
         pr->in_group[a] = strcmp(p->area_types[a], group) == 0;
+    pr->group = group;
     return RI_RC_OK;
 }
 
@@ -339,6 +341,116 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     return RI_RC_OK;
 }
 
+/* Whether area a has a value of every required input in period t (any industry of one by industry). */
+static int has_inputs(const ri_panel *p, const prepared *pr, size_t a, size_t t)
+{
+    const ri_plugin *d = pr->plugin->desc;
+    for (size_t k = 0; k < d->n_inputs; k++) {
+        const ri_column *c = pr->columns[k];
+        const double *cell;
+        int any = 0;
+        if (!c || (d->inputs[k].flags & RI_OPTIONAL))
+            continue;
+        cell = c->v + (a * p->n_periods + t) * c->n_ind;
+        for (size_t i = 0; i < c->n_ind && !any; i++)
+            any = !isnan(cell[i]);
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
+/* "1998-2011" or "2023": the labels of subset periods j0..j1. */
+static void span(const subset *s, size_t j0, size_t j1, char *buf, size_t size)
+{
+    if (j0 == j1)
+        snprintf(buf, size, "%s", s->labels[j0]);
+    else
+        snprintf(buf, size, "%s-%s", s->labels[j0], s->labels[j1]);
+}
+
+/*
+ * Statistics across areas (convergence, inequality, distributions) compare
+ * populations: when the group's areas with data differ between periods, a
+ * change in sigma or Gini may only be a change of sample. sample =
+ * "balanced" keeps the group areas with data in every period of the
+ * indicator's range; otherwise one warning says how the group changes.
+ */
+static ri_rc check_sample(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr, subset *s,
+                          const ri_engine_opts *opts, ri_results *res, ri_error *err)
+{
+    size_t *count = calloc(s->n_periods ? s->n_periods : 1, sizeof *count), n_group = 0, n_kept = 0;
+    size_t first = (size_t)-1, last = 0;
+    unsigned char *whole = calloc(s->n ? s->n : 1, 1);
+    char msg[1024], part[96];
+    size_t len = 0;
+
+    if (!count || !whole) {
+        free(count);
+        free(whole);
+        return ri_oom(err);
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->in_group[i] || i == s->benchmark)
+            continue;
+        n_group++;
+        for (size_t j = 0; j < s->n_periods; j++)
+            count[j] += has_inputs(p, pr, s->area[i], s->period[j]);
+    }
+    for (size_t j = 0; j < s->n_periods; j++)
+        if (count[j]) {
+            first = first == (size_t)-1 ? j : first;
+            last = j;
+        }
+    for (size_t i = 0; i < s->n && first != (size_t)-1; i++) {
+        if (!s->in_group[i] || i == s->benchmark)
+            continue;
+        whole[i] = 1;
+        for (size_t j = first; j <= last && whole[i]; j++)
+            whole[i] = has_inputs(p, pr, s->area[i], s->period[j]);
+        n_kept += whole[i];
+    }
+    if (first == (size_t)-1 || n_kept == n_group) {
+        free(count);
+        free(whole);
+        return RI_RC_OK;
+    }
+    if (ind->sample == RI_SAMPLE_BALANCED) {
+        for (size_t i = 0; i < s->n; i++)
+            if (s->in_group[i] && i != s->benchmark && !whole[i])
+                s->in_group[i] = 0;
+        span(s, first, last, part, sizeof part);
+        snprintf(msg, sizeof msg,
+                 "indicator %s (plugin %s): sample = \"balanced\": %zu of the %zu %s areas have data in every period %s; the other %zu are left out of the group",
+                 ind->id, ind->plugin, n_kept, n_group, pr->group, part, n_group - n_kept);
+        if (opts->sink)
+            opts->sink(opts->sink_user, RI_LOG_INFO, msg);
+        free(count);
+        free(whole);
+        return RI_RC_OK;
+    }
+    len = (size_t)snprintf(msg, sizeof msg, "indicator %s (plugin %s): the %s areas with data change between periods:",
+                           ind->id, ind->plugin, pr->group);
+    for (size_t j = first; j <= last && len < sizeof msg;) {
+        size_t k = j;
+        while (k + 1 <= last && count[k + 1] == count[j])
+            k++;
+        span(s, j, k, part, sizeof part);
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %zu in %s", j == first ? "" : ",", count[j], part);
+        j = k + 1;
+    }
+    if (len < sizeof msg)
+        snprintf(msg + len, sizeof msg - len,
+                 "; statistics across them compare different sets of areas (sample = \"balanced\" keeps the %zu with data in every period)",
+                 n_kept);
+    if (opts->sink)
+        opts->sink(opts->sink_user, RI_LOG_WARNING, msg);
+    res->warnings++;
+    free(count);
+    free(whole);
+    return RI_RC_OK;
+}
+
 /* Set the applies flags of every subset row (area and period; width cells each) to value,
    except the subset area `except` (RI_NO_AREA: none). */
 static void set_rows(const ri_panel *p, const subset *s, size_t width, unsigned char *applies, int value,
@@ -405,7 +517,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         free(units);
         return ri_oom(err);
     }
-    if ((rc = make_subset(p, ind, pr, &sub, err)))
+    if ((rc = make_subset(p, ind, pr, &sub, err)) || (rc = check_sample(p, ind, pr, &sub, opts, res, err)))
         goto done;
     for (size_t o = 0; o < d->n_outputs; o++) {
         int by_ind = (d->outputs[o].flags & RI_BY_INDUSTRY) != 0;

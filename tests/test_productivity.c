@@ -32,8 +32,19 @@ static void test_descriptor(void **state)
     assert_string_equal(fake_unit(fc, "gva_per_hour"), "GBP per hour");
     assert_string_equal(fake_unit(fc, "gva_per_job"), "GBP per filled job");
     assert_string_equal(fake_unit(fc, "index_per_job"), "index (benchmark = 100)");
-    assert_string_equal(fake_unit(fc, "growth_per_hour_pct"), "%");
-    assert_string_equal(fake_unit(fc, "cagr_per_job_pct"), "% a year");
+    assert_string_equal(fake_unit(fc, "growth_per_hour_pct"), "%, nominal (current prices)");
+    assert_string_equal(fake_unit(fc, "cagr_per_job_pct"), "% a year, nominal (current prices)");
+    fake_call_free(fc);
+
+    /* GVA in volume terms: the growth rates are real, and say so. */
+    fc = fake_call_new(plugin, 1, 2, 2019);
+    fake_set_param(fc, "prices", "real");
+    fake_set_input(fc, "gva", (const double[]){ 100, 110 });
+    fake_set_input(fc, "hours", (const double[]){ 1, 1 });
+    assert_int_equal(fake_run(fc), RI_OK);
+    assert_string_equal(fake_unit(fc, "growth_per_hour_pct"), "%, real");
+    assert_string_equal(fake_unit(fc, "cagr_per_hour_pct"), "% a year, real");
+    assert_near(fake_out(fc, "growth_per_hour_pct", 0, 1), 10, 1e-12);
     fake_call_free(fc);
 }
 
