@@ -9,6 +9,20 @@
 #include "needs.h"
 #include "suggest.h"
 
+/* Weighted means across areas that share members count those members twice: say how many. */
+static void warn_overlap(ri_cli *c, const ri_panel *p, const ri_compare_opts *o)
+{
+    const ri_overlap *ov = ri_panel_overlap(p, o->area_type);
+    if (!ov)
+        return;
+    size_t a = ri_panel_area(p, ov->shared[0]);
+    ri_cli_logf(c, RI_LOG_WARNING,
+                "%zu %s areas share %zu members (%s %s%s): statistics across the %s areas count them %zu extra time%s%s",
+                ov->n_areas, o->area_type, ov->n_shared, ov->shared[0], a != (size_t)-1 ? p->area_names[a] : "",
+                ov->n_shared > 1 ? ", ..." : "", o->area_type, ov->n_extra, ov->n_extra == 1 ? "" : "s",
+                o->weight ? "; the weighted mean is not the mean of the population they cover" : "");
+}
+
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
 {
     static const char help[] =
@@ -114,12 +128,17 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     o.n_indicators = n_ids;
     /* Only the datasets the compared indicators read are loaded: the view stands in for the job. */
     full = lj.job;
-    if (ri_job_view(full, n_ids ? ids : NULL, n_ids, o.weight ? &o.weight : NULL, o.weight ? 1 : 0, &view, &err)) {
+    /* Statistics across the areas need their memberships: areas that share members (LEPs) count
+       those members twice in weighted means. */
+    if (ri_job_view(full, n_ids ? ids : NULL, n_ids, o.weight ? &o.weight : NULL, o.weight ? 1 : 0,
+                    o.stats ? o.area_type : NULL, &view, &err)) {
         rc = ri_cli_fail(&err);
     } else {
         lj.job = view;
-        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)
-            || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
+        ri_rc loaded = ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err);
+        if (!loaded && o.stats)
+            warn_overlap(c, lj.panel, &o);
+        if (loaded || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
             rc = ri_cli_fail(&err);
         else if (fflush(stdout) != 0)
             rc = RI_RC_DATA;
@@ -159,7 +178,7 @@ int ri_cmd_areas(ri_cli *c, int argc, char **argv)
         return ri_cli_usage("areas: %s", "expected at most one PATTERN");
     pattern = optind < argc ? argv[optind] : NULL;
     memset(&lj, 0, sizeof lj);
-    if (ri_cli_load_job(c, 1, &lj.job, &err) || ri_cli_build_panel(c, lj.job, &lj.panel, &err)) {
+    if (ri_cli_load_job(c, 1, &lj.job, &err) || ri_panel_build(lj.job, &lj.panel, &err)) {
         ri_cli_loaded_free(&lj);
         return ri_cli_fail(&err);
     }

@@ -706,6 +706,63 @@ done:
     return rc;
 }
 
+/* The overlap of type-t parents (adding it when new), or NULL when out of memory. */
+static ri_overlap *overlap_of(ri_panel *p, const char *type)
+{
+    ri_overlap *o = (ri_overlap *)ri_panel_overlap(p, type), *grown;
+    if (o)
+        return o;
+    if (!(grown = realloc(p->overlaps, (p->n_overlaps + 1) * sizeof *grown)))
+        return NULL;
+    p->overlaps = grown;
+    o = memset(&p->overlaps[p->n_overlaps], 0, sizeof *o);
+    if (!(o->type = strdup(type)))
+        return NULL;
+    p->n_overlaps++;
+    return o;
+}
+
+/* Members in several parents of one type: LEPs that share districts. */
+static ri_rc find_overlaps(ri_panel *p, ri_error *err)
+{
+    unsigned char *involved = calloc(p->n_areas ? p->n_areas : 1, 1);
+    if (!involved)
+        return ri_oom(err);
+    for (size_t c = 0; c < p->n_areas; c++)
+        for (size_t i = 0; i < p->n_parents[c]; i++) {
+            const char *type = p->area_types[p->parents[c][i]];
+            size_t same = 0;
+            ri_overlap *o;
+            char **grown;
+            /* Counted at the parent's first listing only, the others being its repeats. */
+            for (size_t j = 0; j < i; j++)
+                same += strcmp(p->area_types[p->parents[c][j]], type) == 0;
+            if (same || p->n_parents[c] < 2)
+                continue;
+            for (size_t j = i + 1; j < p->n_parents[c]; j++)
+                same += strcmp(p->area_types[p->parents[c][j]], type) == 0;
+            if (!same)
+                continue;
+            if (!(o = overlap_of(p, type)) || !(grown = realloc(o->shared, (o->n_shared + 1) * sizeof *grown))) {
+                free(involved);
+                return ri_oom(err);
+            }
+            o->shared = grown;
+            if (!(o->shared[o->n_shared++] = strdup(p->area_codes[c]))) {
+                free(involved);
+                return ri_oom(err);
+            }
+            o->n_extra += same;
+            for (size_t j = i; j < p->n_parents[c]; j++)
+                if (strcmp(p->area_types[p->parents[c][j]], type) == 0 && !involved[p->parents[c][j]]) {
+                    involved[p->parents[c][j]] = 1;
+                    o->n_areas++;
+                }
+        }
+    free(involved);
+    return RI_RC_OK;
+}
+
 ri_rc ri_geo_record_parents(ri_panel *p, const ri_lookup *const *lookups, size_t n_lookups, ri_error *err)
 {
     size_t total = 0, n = 0;
@@ -745,5 +802,5 @@ ri_rc ri_geo_record_parents(ri_panel *p, const ri_lookup *const *lookups, size_t
             grown[p->n_parents[c]++] = ms[i].parent;
     }
     free(ms);
-    return rc;
+    return rc ? rc : find_overlaps(p, err);
 }

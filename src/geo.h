@@ -44,7 +44,8 @@ ri_rc ri_geo_aggregate_lookup(ri_panel *p, const ri_lookup *lk, ri_error *err);
 ri_rc ri_geo_add_aggregates(ri_panel *p, const ri_aggregate_cfg *aggs, size_t n, ri_error *err);
 
 /* Record every lookup's child -> parent memberships between areas of the panel (first listing
-   first); warns when a lookup's parents are in no dataset while their children are. */
+   first) and the overlaps they make; warns when a lookup's parents are in no dataset while
+   their children are. */
 ri_rc ri_geo_record_parents(ri_panel *p, const ri_lookup *const *lookups, size_t n, ri_error *err);
 
 /* "strict", "complete_members" or "present_members". */

@@ -478,7 +478,8 @@ static void put_plugins(FILE *f, const ri_manifest *m)
     fputs(m->n_plugins ? "\n  ],\n" : "],\n", f);
 }
 
-/* Sums that left members out or kept missing cells (panel.h), and what building the panel warned. */
+/* Sums that left members out or kept missing cells, areas that share members (panel.h), and
+   what building the panel warned. */
 static void put_coverage(FILE *f, const ri_panel *p)
 {
     size_t n = p ? p->n_coverage : 0;
@@ -504,7 +505,21 @@ static void put_coverage(FILE *f, const ri_panel *p)
         put_count(f, "nan_cells", cv->nan_cells);
         fputc('}', f);
     }
-    fputs(n ? "\n  ],\n  \"data_warnings\": [" : "],\n  \"data_warnings\": [", f);
+    fputs(n ? "\n  ],\n  \"overlaps\": [" : "],\n  \"overlaps\": [", f);
+    for (size_t k = 0; p && k < p->n_overlaps; k++) {
+        const ri_overlap *ov = &p->overlaps[k];
+        fputs(k ? ",\n    {" : "\n    {", f);
+        put_member(f, "type", ov->type, 1);
+        put_count(f, "areas", ov->n_areas);
+        put_count(f, "extra_memberships", ov->n_extra);
+        fputs(", \"shared_members\": [", f);
+        for (size_t i = 0; i < ov->n_shared; i++) {
+            fputs(i ? ", " : "", f);
+            ri_json_put_string(f, ov->shared[i]);
+        }
+        fputs("]}", f);
+    }
+    fputs(p && p->n_overlaps ? "\n  ],\n  \"data_warnings\": [" : "],\n  \"data_warnings\": [", f);
     for (size_t k = 0; p && k < p->n_warnings; k++) {
         fputs(k ? ",\n    " : "\n    ", f);
         ri_json_put_string(f, p->warnings[k]);

@@ -119,7 +119,7 @@ void ri_job_view_free(ri_job *view)
 }
 
 ri_rc ri_job_view(const ri_job *job, const char *const *only, size_t n_only, const char *const *extra,
-                  size_t n_extra, ri_job **out, ri_error *err)
+                  size_t n_extra, const char *members_of, ri_job **out, ri_error *err)
 {
     unsigned char *run = ri_engine_select(job, only, n_only);
     names need = {NULL, 0, 0, 0};
@@ -149,7 +149,8 @@ ri_rc ri_job_view(const ri_job *job, const char *const *only, size_t n_only, con
     for (size_t d = 0; !rc && d < job->n_derived; d++)
         if (has_name(&need, job->derived[d].name))
             v->derived[v->n_derived++] = job->derived[d];
-    /* A lookup matters only for the sums it makes; one that sums nothing needed is not read. */
+    /* A lookup matters for the sums it makes and, when asked, for memberships; one that gives
+       neither is not read. */
     for (size_t l = 0; !rc && l < job->n_lookups; l++) {
         const ri_lookup_cfg *lk = &job->lookups[l];
         ri_lookup_cfg *to = &v->lookups[v->n_lookups];
@@ -162,7 +163,7 @@ ri_rc ri_job_view(const ri_job *job, const char *const *only, size_t n_only, con
         for (size_t m = 0; m < lk->n_aggregate; m++)
             if (has_name(&need, lk->aggregate[m]))
                 to->aggregate[to->n_aggregate++] = lk->aggregate[m];
-        if (to->n_aggregate)
+        if (to->n_aggregate || (members_of && lk->parent_type && strcmp(lk->parent_type, members_of) == 0))
             v->n_lookups++;
         else
             free(to->aggregate);

@@ -469,6 +469,14 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
     return RI_RC_OK;
 }
 
+const ri_overlap *ri_panel_overlap(const ri_panel *p, const char *type)
+{
+    for (size_t k = 0; k < p->n_overlaps; k++)
+        if (strcmp(p->overlaps[k].type, type) == 0)
+            return &p->overlaps[k];
+    return NULL;
+}
+
 int ri_panel_warn(ri_panel *p, const char *fmt, ...)
 {
     va_list ap;
@@ -587,6 +595,13 @@ void ri_panel_free(ri_panel *p)
         free(cv->share_period);
     }
     free(p->coverage);
+    for (size_t k = 0; k < p->n_overlaps; k++) {
+        free(p->overlaps[k].type);
+        for (size_t i = 0; i < p->overlaps[k].n_shared; i++)
+            free(p->overlaps[k].shared[i]);
+        free(p->overlaps[k].shared);
+    }
+    free(p->overlaps);
     for (size_t k = 0; k < p->n_warnings; k++)
         free(p->warnings[k]);
     free(p->warnings);

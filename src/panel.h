@@ -60,6 +60,16 @@ typedef struct ri_coverage {
     ri_loc loc;          /* the aggregate's or lookup's setting */
 } ri_coverage;
 
+/* Areas of one type that share members: each shared member is counted once per parent of the
+   type, so sums and weighted means across those areas count it more than once (geo.c). */
+typedef struct ri_overlap {
+    char *type;          /* "LEP" */
+    size_t n_areas;      /* areas of the type with a shared member */
+    char **shared;       /* codes of the members in more than one of them */
+    size_t n_shared;
+    size_t n_extra;      /* memberships beyond the first: how many times members are counted again */
+} ri_overlap;
+
 typedef struct ri_panel {
     size_t n_areas, n_periods, n_industries; /* n_industries >= 1 */
     /* Parallel arrays, shaped for ri_call. */
@@ -80,6 +90,8 @@ typedef struct ri_panel {
 
     ri_coverage *coverage;   /* sums that left members out or have missing cells */
     size_t n_coverage;
+    ri_overlap *overlaps;    /* area types whose areas share members */
+    size_t n_overlaps;
     char **warnings;         /* what building the panel found worth a warning, in order */
     size_t n_warnings;
 
@@ -109,6 +121,9 @@ ri_column *ri_panel_add_column(ri_panel *p, const char *name, const char *datase
 
 /* Cells per area of a column: n_periods, times its n_ind when by industry. */
 size_t ri_column_stride(const ri_panel *p, const ri_column *c);
+
+/* The overlap of areas of this type, or NULL when they share no member. */
+const ri_overlap *ri_panel_overlap(const ri_panel *p, const char *type);
 
 /* Append a warning (printf-style); -1 when out of memory. */
 int ri_panel_warn(ri_panel *p, const char *fmt, ...) RI_PRINTF(2, 3);

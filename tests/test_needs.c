@@ -48,7 +48,7 @@ static void test_through_outputs_and_derived(void **state)
     ri_error err = {RI_RC_OK, ""};
     (void)state;
 
-    assert_int_equal(ri_job_view(job, only, 1, NULL, 0, &v, &err), RI_RC_OK);
+    assert_int_equal(ri_job_view(job, only, 1, NULL, 0, NULL, &v, &err), RI_RC_OK);
     assert_int_equal(v->n_datasets, 2);
     assert_string_equal(v->datasets[0].id, "rate");
     assert_string_equal(v->datasets[1].id, "hours");
@@ -74,7 +74,7 @@ static void test_extra_measure(void **state)
     ri_error err = {RI_RC_OK, ""};
     (void)state;
 
-    assert_int_equal(ri_job_view(job, only, 1, weight, 1, &v, &err), RI_RC_OK);
+    assert_int_equal(ri_job_view(job, only, 1, weight, 1, NULL, &v, &err), RI_RC_OK);
     assert_int_equal(v->n_datasets, 3);
     assert_string_equal(v->datasets[0].id, "gva");
     assert_string_equal(v->datasets[1].id, "hours");
@@ -96,7 +96,7 @@ static void test_everything(void **state)
     ri_error err = {RI_RC_OK, ""};
     (void)state;
 
-    assert_int_equal(ri_job_view(job, NULL, 0, NULL, 0, &v, &err), RI_RC_OK);
+    assert_int_equal(ri_job_view(job, NULL, 0, NULL, 0, NULL, &v, &err), RI_RC_OK);
     assert_int_equal(v->n_datasets, 4);
     assert_int_equal(v->n_derived, 1);
     assert_int_equal(v->n_lookups, 2);

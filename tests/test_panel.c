@@ -274,13 +274,29 @@ static void test_real_two_parents(void **state)
         assert_string_equal(p->area_codes[p->parents[a][0]], two_leps[k][1]);
         assert_string_equal(p->area_codes[p->parents[a][1]], two_leps[k][2]);
     }
-    /* No other district has two parents. */
-    for (size_t a = 0; a < p->n_areas; a++)
-        overlapping += p->n_parents[a] == 2;
+    /* No other district has two LEP parents; districts of combined authorities have one more. */
+    for (size_t a = 0; a < p->n_areas; a++) {
+        size_t leps = 0;
+        for (size_t k = 0; k < p->n_parents[a]; k++)
+            leps += strcmp(p->area_types[p->parents[a][k]], "LEP") == 0;
+        overlapping += leps == 2;
+    }
     assert_int_equal(overlapping, 7);
-    /* Dudley is in the Black Country only; a LAD-2023 merger (Cumberland) in Cumbria only. */
-    assert_int_equal(p->n_parents[area(p, "E08000027")], 1);
+    /* Bolton: Greater Manchester LEP, then Greater Manchester combined authority (ONS, May 2025). */
+    assert_int_equal(p->n_parents[area(p, "E08000001")], 2);
+    assert_string_equal(p->area_codes[p->parents[area(p, "E08000001")][1]], "E47000001");
+    /* Which areas share members, for sums and weighted means across them. */
+    assert_int_equal(p->n_overlaps, 1);
+    assert_string_equal(p->overlaps[0].type, "LEP");
+    assert_int_equal(p->overlaps[0].n_areas, 3);
+    assert_int_equal(p->overlaps[0].n_shared, 7);
+    assert_int_equal(p->overlaps[0].n_extra, 7);
+    assert_null(ri_panel_overlap(p, "CA"));
+    /* Dudley is in the Black Country LEP and the West Midlands combined authority; a LAD-2023
+       merger (Cumberland) in Cumbria only. */
+    assert_int_equal(p->n_parents[area(p, "E08000027")], 2);
     assert_string_equal(p->area_codes[p->parents[area(p, "E08000027")][0]], "E37000001");
+    assert_string_equal(p->area_codes[p->parents[area(p, "E08000027")][1]], "E47000007");
     assert_int_equal(p->n_parents[area(p, "E06000063")], 1);
     assert_string_equal(p->area_codes[p->parents[area(p, "E06000063")][0]], "E37000007");
 }
