@@ -571,7 +571,12 @@ ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *ru
     }
     fputs(job->n_indicators ? "\n  ],\n" : "],\n", f);
     put_coverage(f, run->panel);
-    fprintf(f, "  \"warnings\": %zu,\n  \"outputs\": [", run->warnings);
+    fprintf(f, "  \"warnings\": %zu,\n  \"warning_texts\": [", run->warnings);
+    for (size_t k = 0; k < run->n_warning_texts; k++) {
+        fputs(k ? ",\n    " : "\n    ", f);
+        ri_json_put_string(f, run->warning_texts[k]);
+    }
+    fputs(run->n_warning_texts ? "\n  ],\n  \"outputs\": [" : "],\n  \"outputs\": [", f);
     for (size_t i = 0; i < run->n_outputs; i++) {
         const ri_written *w = &run->outputs[i];
         char *abs = absolute(w->path, 0);

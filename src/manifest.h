@@ -98,6 +98,8 @@ typedef struct ri_manifest_run {
     const ri_job *job;
     const ri_panel *panel;    /* per-dataset counts */
     size_t warnings;
+    const char *const *warning_texts; /* every warning computing gave, in order */
+    size_t n_warning_texts;
     const ri_written *outputs;
     size_t n_outputs;
 } ri_manifest_run;
