@@ -5,12 +5,14 @@
  * For each area and period:
  *   gva_per_head     = gva * gva_scale / (denominator * denominator_scale)
  *   index            = gva_per_head / benchmark * 100
- *   gap_pct          = index - 100
+ *   gap_pct          = 100 - index
  *   gap_per_head_gbp = benchmark - gva_per_head
  *   gap_total_gbp_m  = gap_per_head_gbp * denominator * denominator_scale / 1e6
- *   target_gbp_m     = gap_total_gbp_m * target_share
+ *   target_gbp_m     = gap_total_gbp_m * target_share, n/a above the benchmark
  * The benchmark is the job's benchmark area, or the unweighted mean over the
- * compared group. A negative gap means the area is above the benchmark.
+ * compared group. Every gap has one sign: positive when the area is behind
+ * the benchmark, negative when it is ahead. The target is extra GVA a year,
+ * not a sum to invest, and an area ahead of the benchmark has none.
  *
  * As an example of a plugin: three static tables tell regind what the job
  * binds and sets and what comes out (regind checks them when it loads the
@@ -64,12 +66,14 @@ static const ri_param_spec params[] = {
 static const ri_output_spec outputs[] = {
     { "gva_per_head", "GBP per unit of denominator", 0, "GVA per head, hour or job" },
     { "index", "index (benchmark = 100)", 0, "GVA per unit relative to the benchmark" },
-    { "gap_pct", "percentage points", 0, "index - 100" },
+    { "gap_pct", "percentage points", 0,
+      "100 - index: how far behind the benchmark (negative = ahead)" },
     { "gap_per_head_gbp", "GBP per unit of denominator", 0,
-      "benchmark minus the area's GVA per unit" },
+      "benchmark minus the area's GVA per unit (negative = ahead)" },
     { "gap_total_gbp_m", "GBP million", 0,
-      "extra GVA a year the area needs to reach the benchmark" },
-    { "target_gbp_m", "GBP million", 0, "gap_total_gbp_m * target_share" },
+      "extra GVA a year the area needs to reach the benchmark (negative = ahead)" },
+    { "target_gbp_m", "GBP million", 0,
+      "extra GVA a year to close target_share of the gap, not money to invest; n/a for an area ahead" },
 };
 
 /* Unweighted so that one large area does not set the group's standard. */
@@ -133,11 +137,14 @@ static ri_status compute(const ri_host *host, const ri_call *call)
             if (isnan(v))
                 continue;
             out[OUT_INDEX][c] = v / benchmark * 100;
-            out[OUT_GAP_PCT][c] = out[OUT_INDEX][c] - 100;
+            out[OUT_GAP_PCT][c] = 100 - out[OUT_INDEX][c];
             out[OUT_GAP_PER_HEAD][c] = benchmark - v;
             out[OUT_GAP_TOTAL][c] =
                 out[OUT_GAP_PER_HEAD][c] * denominator[c] * denominator_scale / 1e6;
-            out[OUT_TARGET][c] = out[OUT_GAP_TOTAL][c] * target_share;
+            /* Ahead of the benchmark there is nothing to close: a negative "target" would read
+               as money to take away. */
+            if (out[OUT_GAP_TOTAL][c] >= 0)
+                out[OUT_TARGET][c] = out[OUT_GAP_TOTAL][c] * target_share;
         }
     }
 
@@ -152,8 +159,8 @@ static ri_status compute(const ri_host *host, const ri_call *call)
 
 static const ri_plugin gva_gap = {
     RI_PLUGIN_HEADER,
-    "gva_gap", "1.0.0",
-    "GVA per head, hour or job against a benchmark, and the money needed to close the gap",
+    "gva_gap", "1.1.0",
+    "GVA per head, hour or job against a benchmark; gaps positive when behind it, and the extra GVA a year closing them means",
     inputs, RI_COUNT(inputs),
     params, RI_COUNT(params),
     outputs, RI_COUNT(outputs),
