@@ -129,12 +129,31 @@ ri_rc ri_cli_load_job(const ri_cli *c, int required, ri_job **job, ri_error *err
 {
     int explicit_path;
     const char *path = config_path(c, &explicit_path);
+    ri_rc rc;
     *job = NULL;
     if (!required && !explicit_path && access(path, R_OK) != 0)
         return RI_RC_OK;
     if (required && !explicit_path && access(path, R_OK) != 0)
         return ri_fail(err, RI_RC_USAGE, "no job file: %s does not exist; expected -c FILE or REGIND_CONFIG", path);
-    return ri_job_load(path, job, err);
+    if ((rc = ri_job_load(path, job, err)))
+        return rc;
+    for (size_t k = 0; k < c->n_params && !rc; k++)
+        rc = ri_job_set_param(*job, c->params[k], err);
+    if (rc) {
+        ri_job_free(*job);
+        *job = NULL;
+    }
+    return rc;
+}
+
+int ri_cli_add_param(ri_cli *c, const char *spec)
+{
+    const char **grown = realloc(c->params, (c->n_params + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    c->params = grown;
+    c->params[c->n_params++] = spec;
+    return 0;
 }
 
 ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host, ri_error *err)

@@ -28,6 +28,8 @@ typedef struct ri_cli {
     size_t n_plugin_dirs;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     int insecure_plugins; /* --insecure-plugins: load plugins others could have changed (unsafe) */
+    const char **params;  /* --param ID.NAME=VALUE of the command, applied to the job as loaded */
+    size_t n_params;
 } ri_cli;
 
 /* Everything a command may need, loaded in order; free with ri_cli_loaded_free. */
@@ -64,7 +66,11 @@ int ri_cli_usage(const char *fmt, const char *arg);
 /* Print text and return 1 when argv asks for help. */
 int ri_cli_help(int argc, char **argv, const char *text);
 
-/* The job from -c, $REGIND_CONFIG or the installed default; *job stays NULL when not required and absent. */
+/* Remember a --param ID.NAME=VALUE for the job; -1 when out of memory. */
+int ri_cli_add_param(ri_cli *c, const char *spec);
+
+/* The job from -c, $REGIND_CONFIG or the installed default, with the --param overrides;
+   *job stays NULL when not required and absent. */
 ri_rc ri_cli_load_job(const ri_cli *c, int required, ri_job **job, ri_error *err);
 
 ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host, ri_error *err);

@@ -37,14 +37,15 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "      --top N            show the first N areas only\n"
         "      --stats            add each output's distribution across the compared areas\n"
         "      --weight MEASURE   with --stats, also the mean weighted by MEASURE (e.g. population)\n"
-        "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n";
+        "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n"
+        "      --param ID.NAME=VALUE  set parameter NAME of indicator ID (repeatable)\n";
     static const struct option opts[] = {
         {"indicator", required_argument, NULL, 'i'}, {"period", required_argument, NULL, 'p'},
         {"since", required_argument, NULL, 's'},     {"format", required_argument, NULL, 'f'},
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
-        {NULL, 0, NULL, 0}};
+        {"param", required_argument, NULL, 'X'},     {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
     size_t n_ids = 0;
@@ -70,6 +71,12 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'S': o.sort = optarg; break;
         case 'A': o.stats = 1; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
+        case 'X':
+            if (ri_cli_add_param(c, optarg) != 0) {
+                free(ids);
+                return RI_RC_DATA;
+            }
+            break;
         case 't': o.area_type = optarg; break;
         case 'T':
             o.top = (size_t)strtoul(optarg, &end, 10);

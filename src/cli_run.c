@@ -18,14 +18,29 @@
 
 int ri_cmd_check(ri_cli *c, int argc, char **argv)
 {
-    static const char help[] = "Usage: regind check\nValidate the job file, read every dataset and load every plugin, without computing.\nExit 0 when the job can run.\n";
+    static const char help[] =
+        "Usage: regind check [--param ID.NAME=VALUE]...\n"
+        "Validate the job file, read every dataset and load every plugin, without computing.\n"
+        "      --param ID.NAME=VALUE  set parameter NAME of indicator ID for this check\n"
+        "Exit 0 when the job can run.\n";
+    static const struct option opts[] = {{"param", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
     ri_loaded_job lj;
     ri_error err;
+    int ch;
 
     if (ri_cli_help(argc, argv, help))
         return 0;
-    if (argc > 1)
-        return ri_cli_usage("check: unexpected argument '%s'", argv[1]);
+    optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+        if (ch == 'P' && ri_cli_add_param(c, optarg) == 0)
+            continue;
+        if (ch == 'P')
+            return RI_RC_DATA;
+        return ri_cli_usage("check: unknown or incomplete option '%s'; see 'regind check --help'", argv[optind - 1]);
+    }
+    if (optind < argc)
+        return ri_cli_usage("check: unexpected argument '%s'", argv[optind]);
     memset(&lj, 0, sizeof lj);
     if (ri_cli_load_all(c, &lj, 0, NULL, 0, &err)) {
         ri_cli_loaded_free(&lj);
@@ -58,6 +73,8 @@ static const char run_help[] =
     "                         or 0: as long as it takes) instead of exiting with 3\n"
     "      --force            compute even when skip_if_unchanged finds nothing changed\n"
     "      --log-syslog       log to syslog (ident regind, facility user), not stderr\n"
+    "      --param ID.NAME=VALUE  set parameter NAME of indicator ID for this run\n"
+    "                         (repeatable; recorded in the manifest and its fingerprint)\n"
     "  -q, --quiet            log errors only\n"
     "  -v, --verbose          log debug messages too\n"
     "Log lines on stderr read \"2026-01-31T02:15:00Z LEVEL message\" (UTC).\n"
@@ -138,13 +155,14 @@ static unsigned long test_hook(const char *name)
 /* 0 when argv holds valid options (filled into o), else the exit code; -1 after --help. */
 static int parse_run(ri_cli *c, int argc, char **argv, run_opts *o)
 {
-    enum { OPT_WAIT = 256, OPT_FORCE, OPT_SYSLOG };
+    enum { OPT_WAIT = 256, OPT_FORCE, OPT_SYSLOG, OPT_PARAM };
     static const struct option opts[] = {
         {"output-dir", required_argument, NULL, 'o'}, {"period", required_argument, NULL, 'p'},
         {"dry-run", no_argument, NULL, 'n'},          {"wait", optional_argument, NULL, OPT_WAIT},
         {"force", no_argument, NULL, OPT_FORCE},      {"log-syslog", no_argument, NULL, OPT_SYSLOG},
         {"quiet", no_argument, NULL, 'q'},            {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},             {"param", required_argument, NULL, OPT_PARAM},
+        {NULL, 0, NULL, 0}};
     int ch;
 
     memset(o, 0, sizeof *o);
@@ -160,6 +178,10 @@ static int parse_run(ri_cli *c, int argc, char **argv, run_opts *o)
         case 'v': c->verbosity = 2; break;
         case OPT_FORCE: o->force = 1; break;
         case OPT_SYSLOG: ri_cli_log_style_set(RI_CLI_LOG_SYSLOG); break;
+        case OPT_PARAM:
+            if (ri_cli_add_param(c, optarg) != 0)
+                return RI_RC_DATA;
+            break;
         case 'h': fputs(run_help, stdout); return -1;
         case OPT_WAIT:
             o->wait = RI_LOCK_WAIT_FOREVER;

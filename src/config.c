@@ -2066,6 +2066,7 @@ void ri_job_free(ri_job *job)
     free_strings(job->plugin_path, job->n_plugin_path);
     free_strings(job->missing, job->n_missing);
     free_strings(job->files, job->n_files);
+    free_strings(job->overrides, job->n_overrides);
     free(job->path);
     free(job->dir);
     free(job);
@@ -2074,4 +2075,111 @@ void ri_job_free(ri_job *job)
 const char *ri_loc_file(const ri_loc *loc)
 {
     return loc->file ? loc->file : "config";
+}
+
+/* ------------------------------------------------------------ overrides */
+
+/* VALUE of --param typed as a job file would type it: integer, float, true/false, "text" or text. */
+static ri_rc override_value(const char *opt, const char *v, ri_raw_param *p, ri_error *err)
+{
+    size_t len = strlen(v);
+    char *end;
+
+    if (!*v)
+        return ri_fail(err, RI_RC_USAGE, "%s: no value after '='; expected ID.NAME=VALUE", opt);
+    errno = 0;
+    p->i = strtoll(v, &end, 10);
+    if (!*end && errno == 0) {
+        p->type = RI_RAW_INT;
+        return RI_RC_OK;
+    }
+    p->d = strtod(v, &end);
+    if (!*end && (v[0] == '-' || v[0] == '+' || v[0] == '.' || (v[0] >= '0' && v[0] <= '9'))) {
+        if (!isfinite(p->d))
+            return ri_fail(err, RI_RC_USAGE,
+                           "%s: \"%s\" is beyond the range of a float; expected a finite number (at most about 1.8e308)",
+                           opt, v);
+        p->type = RI_RAW_FLOAT;
+        return RI_RC_OK;
+    }
+    if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+        p->type = RI_RAW_BOOL;
+        p->i = v[0] == 't';
+        return RI_RC_OK;
+    }
+    p->type = RI_RAW_STRING;
+    if (len >= 2 && v[0] == '"' && v[len - 1] == '"')
+        p->s = strndup(v + 1, len - 2);
+    else
+        p->s = strdup(v);
+    return p->s ? RI_RC_OK : ri_oom(err);
+}
+
+ri_rc ri_job_set_param(ri_job *job, const char *spec, ri_error *err)
+{
+    const char *dot = strchr(spec, '.'), *eq = strchr(spec, '=');
+    char opt[512], id[256], name[256], **texts;
+    ri_indicator_cfg *ind = NULL;
+    ri_raw_param p;
+    const char **ids;
+    ri_rc rc;
+
+    snprintf(opt, sizeof opt, "--param %s", spec);
+    if (!dot || !eq || dot > eq || dot == spec || eq == dot + 1 || (size_t)(dot - spec) >= sizeof id ||
+        (size_t)(eq - dot - 1) >= sizeof name)
+        return ri_fail(err, RI_RC_USAGE, "%s: expected ID.NAME=VALUE, such as productivity.cagr_years=12", opt);
+    memcpy(id, spec, (size_t)(dot - spec));
+    id[dot - spec] = '\0';
+    memcpy(name, dot + 1, (size_t)(eq - dot - 1));
+    name[eq - dot - 1] = '\0';
+    for (size_t k = 0; k < job->n_indicators && !ind; k++)
+        if (strcmp(job->indicators[k].id, id) == 0)
+            ind = &job->indicators[k];
+    if (!ind) {
+        char hint[512];
+        if (!(ids = malloc((job->n_indicators ? job->n_indicators : 1) * sizeof *ids)))
+            return ri_oom(err);
+        for (size_t k = 0; k < job->n_indicators; k++)
+            ids[k] = job->indicators[k].id;
+        suggestion(hint, sizeof hint, id, ids, job->n_indicators);
+        free(ids);
+        return ri_fail(err, RI_RC_USAGE, "%s: the job has no indicator \"%s\"%s", opt, id, hint);
+    }
+    if (!is_name(name))
+        return ri_fail(err, RI_RC_USAGE,
+                       "%s: \"%s\" must be a parameter name (a lowercase letter, then lowercase letters, digits or '_')",
+                       opt, name);
+    memset(&p, 0, sizeof p);
+    if ((rc = override_value(opt, eq + 1, &p, err)))
+        return rc;
+    /* Messages about the value name the option where a job file's would name FILE:LINE. */
+    if (!(texts = realloc(job->overrides, (job->n_overrides + 1) * sizeof *texts))) {
+        free(p.s);
+        return ri_oom(err);
+    }
+    job->overrides = texts;
+    if (!(job->overrides[job->n_overrides] = strdup(opt)) || !(p.name = strdup(name))) {
+        free(p.s);
+        return ri_oom(err);
+    }
+    p.loc.file = job->overrides[job->n_overrides++];
+    p.loc.line = 0;
+    for (size_t k = 0; k < ind->n_params; k++)
+        if (strcmp(ind->params[k].name, name) == 0) {
+            free(ind->params[k].name);
+            free(ind->params[k].s);
+            ind->params[k] = p;
+            return RI_RC_OK;
+        }
+    {
+        ri_raw_param *grown = realloc(ind->params, (ind->n_params + 1) * sizeof *grown);
+        if (!grown) {
+            free(p.name);
+            free(p.s);
+            return ri_oom(err);
+        }
+        ind->params = grown;
+        ind->params[ind->n_params++] = p;
+    }
+    return RI_RC_OK;
 }

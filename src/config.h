@@ -179,6 +179,9 @@ typedef struct ri_job {
     char *dir;              /* directory of the config file */
     char **files;           /* every file name a ri_loc points to */
     size_t n_files;
+    char **overrides;       /* "--param ID.NAME=VALUE" texts, in order; ri_locs of overridden
+                               parameters point to them (line 0) */
+    size_t n_overrides;
     char **plugin_path;     /* resolved */
     size_t n_plugin_path;
     char **missing;         /* extra missing markers for every dataset */
@@ -208,6 +211,15 @@ ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err);
    the job file's directory (relative paths and @include resolve against it). */
 ri_rc ri_job_load_string(const char *text, const char *dir, ri_job **out, ri_error *err);
 void ri_job_free(ri_job *job);
+
+/*
+ * Override (or add) a parameter of an indicator from "ID.NAME=VALUE" (the
+ * --param option): VALUE is typed as in a job file (integer, float,
+ * true/false, "text" or text). The plugin checks it like a job file's, and
+ * messages about it name the option instead of FILE:LINE. RI_RC_USAGE for
+ * an unknown indicator (with the nearest ids) or a malformed spec.
+ */
+ri_rc ri_job_set_param(ri_job *job, const char *spec, ri_error *err);
 
 /* Join dir and a relative path (absolute paths are returned as copies). Caller frees. */
 char *ri_path_resolve(const char *dir, const char *path);

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
     } commands[] = {{"list", ri_cmd_list}, {"describe", ri_cmd_describe}, {"check", ri_cmd_check},
                     {"run", ri_cmd_run},   {"compare", ri_cmd_compare},   {"areas", ri_cmd_areas},
                     {"new-plugin", ri_cmd_new_plugin}};
-    ri_cli c = {NULL, NULL, 0, 1, 0};
+    ri_cli c = {NULL, NULL, 0, 1, 0, NULL, 0};
     int ch, rc = -1;
 
     ri_stats_init();
@@ -125,5 +125,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < c.n_plugin_dirs; i++)
         free(c.plugin_dirs[i]);
     free(c.plugin_dirs);
+    free(c.params);
     return rc;
 }

@@ -216,6 +216,9 @@ static void fingerprint(ri_manifest *m)
         feed(&s, "plugin %s %s %s\n", m->plugins[i].name, m->plugins[i].file.sha256,
              m->plugins[i].library.path ? m->plugins[i].library.sha256 : "-");
     feed(&s, "period %s\n", m->period ? m->period : "*");
+    /* Another --param is another computation: a run with it is never "unchanged". */
+    for (size_t i = 0; i < m->n_overrides; i++)
+        feed(&s, "override %s\n", m->overrides[i]);
     ri_sha256_final(&s, d);
     ri_sha256_hex(d, m->fingerprint);
 }
@@ -235,6 +238,8 @@ ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *p
         ri_manifest_free(m);
         return ri_oom(err);
     }
+    m->overrides = (const char *const *)job->overrides;
+    m->n_overrides = job->n_overrides;
     rc = file_info(job->path, &m->config, err);
     for (size_t i = 0; !rc && i < job->n_files; i++)
         if (strcmp(job->files[i], job->path) != 0)
@@ -559,7 +564,12 @@ ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *ru
     fputs("],\n  \"options\": {", f);
     put_member(f, "period", m->period, 1);
     put_member(f, "output_dir", m->output_dir, 0);
-    fputs("},\n", f);
+    fputs(", \"params\": [", f);
+    for (size_t i = 0; i < m->n_overrides; i++) {
+        fputs(i ? ", " : "", f);
+        ri_json_put_string(f, m->overrides[i]);
+    }
+    fputs("]},\n", f);
     put_inputs(f, m, run->panel);
     put_plugins(f, m);
     fputs("  \"indicators\": [", f);

@@ -58,6 +58,8 @@ typedef struct ri_manifest {
     ri_manifest_plugin *plugins; /* one per plugin name, in first-use order */
     size_t n_plugins;
     char *period;             /* the period selection; NULL = every period */
+    const char *const *overrides; /* the job's --param texts (borrowed) */
+    size_t n_overrides;
     char *output_dir;         /* --output-dir; NULL = as configured */
     char fingerprint[RI_SHA256_HEX];
     int hashing;              /* RI_HASH_*: the inputs' digests, when deferred */

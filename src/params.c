@@ -118,9 +118,11 @@ static ri_rc bind_one(const ri_param_spec *s, const ri_raw_param *raw, ri_value 
 
 static ri_rc located(ri_rc rc, const ri_loc *loc, const ri_indicator_cfg *ind, ri_error *err)
 {
-    if (rc)
-        ri_error_prefix(err, "%s:%d: indicator \"%s\": ", ri_loc_file(loc),
-                        loc->line, ind->id);
+    /* Line 0: a value from the command line (--param), named by the option itself. */
+    if (rc && loc->line == 0)
+        ri_error_prefix(err, "%s: indicator \"%s\": ", ri_loc_file(loc), ind->id);
+    else if (rc)
+        ri_error_prefix(err, "%s:%d: indicator \"%s\": ", ri_loc_file(loc), loc->line, ind->id);
     return rc;
 }
 
