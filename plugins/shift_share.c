@@ -1,24 +1,34 @@
 /*
  * shift_share — the classic decomposition of the change in an area's value
  * since a base period into what the benchmark's growth, the area's industry
- * mix and the area's own performance account for.
+ * mix and the area's own performance account for, plus what the published
+ * sections cannot split.
  *
- * With e_i the area's value in industry i, E_i the benchmark's, E its total,
- * 0 the base period and t a later one:
+ * With e the area's total and e_i its value in section i, E and E_i the
+ * benchmark's, 0 the base period and t a later one (Dunn 1960; Stevens and
+ * Moore 1980):
  *   g   = E_t / E_0 - 1                  growth of the benchmark total
- *   g_i = E_it / E_i0 - 1                growth of the benchmark's industry i
- *   national_share    = sum_i e_i0 * g
- *   industry_mix      = sum_i e_i0 * (g_i - g)
- *   competitive_shift = sum_i (e_it - e_i0 - e_i0 * g_i)
- *   total_change      = sum_i (e_it - e_i0), the sum of the three
- * E is the industry row labelled total_industry, else the sum over the
- * industries. The benchmark is the job's benchmark area or, without one, the
- * sum over the compared areas with a value for every industry in both
- * periods. Industries without a value in both periods, for the area or the
- * benchmark, are left out of the sums (with a warning), so total_change is
- * the change over the industries used. Periods before the base are NaN.
- * Industries without any value in the input are labels of another dataset of
- * the panel: they are ignored.
+ *   g_i = E_it / E_i0 - 1                growth of the benchmark's section i
+ *   g_S = sum_S E_it / sum_S E_i0 - 1    the benchmark's growth over S
+ *   national_share    = e_0 * g
+ *   industry_mix      = sum_S e_i0 * (g_i - g_S)
+ *   competitive_shift = sum_S (e_it - e_i0 - e_i0 * g_i)
+ *   unallocated       = total_change - the three above
+ *   total_change      = e_t - e_0, the area's actual change
+ * S, the sections split, are those with a value for the area and the
+ * benchmark in both periods (and a benchmark base other than zero); the
+ * others are counted in a warning. unallocated is the change S cannot
+ * attribute: the unsplit sections' change beyond national growth, and the
+ * growth gap between the benchmark's split and unsplit sections. It is 0
+ * when every section is split and the sections add up to the total. Measured
+ * against g_S, the benchmark's own industry mix is 0, and the benchmark's
+ * competitive shift and unallocated are 0 too.
+ * The totals e and E are the industry row labelled total_industry, else the
+ * sum over the sections (unknown when one is missing). The benchmark is the
+ * job's benchmark area or, without one, the sum over the compared areas with
+ * a value for every section in both periods. Periods before the base are
+ * NaN. Industries without any value in the input are labels of another
+ * dataset of the panel: they are ignored.
  */
 #include <regind/plugin.h>
 
@@ -28,7 +38,7 @@
 
 enum { IN_VALUE };
 enum { P_BASE_PERIOD, P_TOTAL_INDUSTRY, P_UNIT };
-enum { OUT_NATIONAL, OUT_MIX, OUT_COMPETITIVE, OUT_CHANGE };
+enum { OUT_NATIONAL, OUT_MIX, OUT_COMPETITIVE, OUT_CHANGE, OUT_UNALLOCATED };
 
 #define NONE ((size_t)-1)
 
@@ -54,7 +64,9 @@ static const ri_output_spec outputs[] = {
     { "competitive_shift", "GBP million", 0,
       "change beyond what each industry did at the benchmark" },
     { "total_change", "GBP million", 0,
-      "change since base_period over the industries used; the sum of the other three" },
+      "the area's actual change since base_period (its total); the sum of the other four" },
+    { "unallocated", "GBP million", 0,
+      "change of sections the area or the benchmark does not publish, beyond national growth" },
 };
 
 typedef struct ss_state {
@@ -135,7 +147,7 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     const char *base_label = call->params[P_BASE_PERIOD].s;
     const char *unit = call->params[P_UNIT].s;
     size_t n_ind = call->n_industries, base = 0;
-    size_t n_excluded = 0, n_no_growth = 0, n_left_out = 0;
+    size_t n_excluded = 0, n_no_growth = 0, n_left_out = 0, n_no_total = 0;
 
     if (!*unit)
         return host->error(call->ctx, "shift_share: parameter unit is empty; expected the unit "
@@ -177,8 +189,12 @@ static ri_status compute(const ri_host *host, const ri_call *call)
         }
         for (size_t a = 0; a < call->n_areas; a++) {
             const double *e0 = row(&s, a, base), *et = row(&s, a, t);
-            double national = 0, mix = 0, competitive = 0, change = 0;
-            size_t used = 0;
+            double area0 = total_of(&s, e0), change = total_of(&s, et) - area0;
+            if (isnan(change)) {
+                n_no_total++;
+                continue;
+            }
+            double mix = 0, competitive = 0, split0 = 0, bench_split0 = 0, bench_split_t = 0;
             for (size_t i = 0; i < n_ind; i++) {
                 if (i == s.total_row || !s.present[i])
                     continue;
@@ -188,38 +204,45 @@ static ri_status compute(const ri_host *host, const ri_call *call)
                     continue;
                 }
                 double g_i = s.bench_t[i] / s.bench0[i] - 1;
-                national += e0[i] * g;
-                mix += e0[i] * (g_i - g);
+                mix += e0[i] * g_i;
                 competitive += et[i] - e0[i] - e0[i] * g_i;
-                change += et[i] - e0[i];
-                used++;
+                split0 += e0[i];
+                bench_split0 += s.bench0[i];
+                bench_split_t += s.bench_t[i];
             }
-            if (used == 0)
-                continue;
             size_t cell = a * call->n_periods + t;
+            double national = area0 * g;
             call->outputs[OUT_NATIONAL][cell] = national;
+            call->outputs[OUT_CHANGE][cell] = change;
+            if (bench_split0 == 0) {
+                /* No section to split: all but the national share is unallocated. */
+                call->outputs[OUT_UNALLOCATED][cell] = change - national;
+                continue;
+            }
+            mix -= split0 * (bench_split_t / bench_split0 - 1);
             call->outputs[OUT_MIX][cell] = mix;
             call->outputs[OUT_COMPETITIVE][cell] = competitive;
-            call->outputs[OUT_CHANGE][cell] = change;
+            call->outputs[OUT_UNALLOCATED][cell] = change - national - mix - competitive;
         }
     }
     free(s.bench0);
     free(s.bench_t);
     free(s.present);
 
-    if (n_excluded + n_no_growth + n_left_out > 0)
+    if (n_excluded + n_no_growth + n_left_out + n_no_total > 0)
         host->log(call->ctx, RI_LOG_WARNING,
-                  "shift_share: %zu area-industry-periods left out for a missing value (area or "
-                  "benchmark, base or later period) or a benchmark base of zero; %zu periods "
-                  "without benchmark growth (missing or zero total); %zu area-periods with a "
-                  "missing value left out of the group benchmark",
-                  n_excluded, n_no_growth, n_left_out);
+                  "shift_share: %zu area-industry-periods not split for a missing value (area or "
+                  "benchmark, base or later period) or a benchmark base of zero: their change is "
+                  "in unallocated; %zu area-periods without a total in both periods (all NaN); "
+                  "%zu periods without benchmark growth (missing or zero total); %zu "
+                  "area-periods with a missing value left out of the group benchmark",
+                  n_excluded, n_no_total, n_no_growth, n_left_out);
     return RI_OK;
 }
 
 static const ri_plugin shift_share = {
     RI_PLUGIN_HEADER,
-    "shift_share", "1.0.0",
+    "shift_share", "1.1.0",
     "Shift-share decomposition of the change since a base period against a benchmark",
     inputs, RI_COUNT(inputs),
     params, RI_COUNT(params),
