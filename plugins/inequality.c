@@ -263,8 +263,9 @@ static void decompose(const ri_call *call, const sample *s, size_t out, double *
 
 typedef struct boot {
     gsl_rng *rng;
-    sample draw;       /* a resample */
-    double *stats;     /* [3 * resamples]: gini, theil, theil_l */
+    size_t *count; /* [n] times each area is drawn in a resample */
+    double *logy;  /* [n] ln y, NaN for y = 0 */
+    double *stats; /* [3 * resamples]: gini, theil, theil_l */
 } boot;
 
 static double interval_end(double *v, size_t n, double q)
@@ -273,35 +274,55 @@ static double interval_end(double *v, size_t n, double q)
     return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
 }
 
+/*
+ * A resample is the number of times each area is drawn, so its indices come
+ * from sums over the areas in the order measure() sorted them, with no sort
+ * and no logarithm per resample: theil = sum(w y ln y) / sum(w y) - ln ybar
+ * and theil_l = ln ybar - sum(w ln y) / sum(w), w counting each draw.
+ */
 static void bootstrap(const ri_call *call, const sample *s, boot *b, size_t out)
 {
     size_t reps = (size_t)call->params[P_BOOTSTRAP].i, kept = 0;
-    double level = call->params[P_LEVEL].d, epsilon = call->params[P_EPSILON].d;
-    int weighted = call->params[P_WEIGHTING].i == 0, theil_l_ok = 1;
+    double level = call->params[P_LEVEL].d;
+    int has_zero = 0;
+    for (size_t k = 0; k < s->n; k++) {
+        b->logy[k] = s->y[k] > 0 ? log(s->y[k]) : NAN;
+        has_zero |= !(s->y[k] > 0);
+    }
     gsl_rng_set(b->rng, (unsigned long)call->params[P_SEED].i);
-    b->draw.n = s->n;
     for (size_t r = 0; r < reps; r++) {
+        double w = 0, wy = 0, wyly = 0, wly = 0, lorenz = 0, gini = 1;
+        memset(b->count, 0, s->n * sizeof *b->count);
+        for (size_t k = 0; k < s->n; k++)
+            b->count[gsl_rng_uniform_int(b->rng, s->n)]++;
         for (size_t k = 0; k < s->n; k++) {
-            size_t j = gsl_rng_uniform_int(b->rng, s->n);
-            b->draw.w[k] = s->w[j];
-            b->draw.y[k] = s->y[j];
+            double cw = (double)b->count[k] * s->w[k];
+            w += cw;
+            wy += cw * s->y[k];
+            if (s->y[k] > 0) {
+                wyly += cw * s->y[k] * b->logy[k];
+                wly += cw * b->logy[k];
+            }
         }
-        indices x = measure(&b->draw, epsilon, weighted);
         /* A resample of areas with nothing has no mean to compare with. */
-        if (!isfinite(x.gini))
+        if (!(wy > 0))
             continue;
-        b->stats[kept] = x.gini;
-        b->stats[reps + kept] = x.theil;
-        b->stats[2 * reps + kept] = x.theil_l;
-        theil_l_ok &= !isnan(x.theil_l);
+        for (size_t k = 0; k < s->n; k++) {
+            size_t j = s->order[k];
+            double cw = (double)b->count[j] * s->w[j], previous = lorenz;
+            lorenz += cw * s->y[j] / wy;
+            gini -= cw / w * (lorenz + previous);
+        }
+        double ln_ybar = log(wy / w);
+        b->stats[kept] = gini;
+        b->stats[reps + kept] = wyly / wy - ln_ybar;
+        b->stats[2 * reps + kept] = ln_ybar - wly / w;
         kept++;
     }
     if (kept == 0)
         return;
     double lo = (1 - level) / 2, hi = (1 + level) / 2;
-    for (size_t m = 0; m < 3; m++) {
-        if (m == 2 && !theil_l_ok)
-            break;
+    for (size_t m = 0; m < (has_zero ? 2u : 3u); m++) {
         double *v = b->stats + m * reps;
         call->outputs[OUT_GINI_LO + 2 * m][out] = interval_end(v, kept, lo);
         call->outputs[OUT_GINI_LO + 2 * m + 1][out] = interval_end(v, kept, hi);
@@ -333,15 +354,13 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     size_t m = na + 1;
     sample s = { 0, malloc(m * sizeof(double)), malloc(m * sizeof(double)),
                  malloc(m * sizeof(double)), malloc(m * sizeof(size_t)), malloc(m * sizeof(size_t)) };
-    boot b = { reps ? gsl_rng_alloc(gsl_rng_mt19937) : NULL,
-               { 0, malloc(m * sizeof(double)), malloc(m * sizeof(double)),
-                 malloc(m * sizeof(double)), NULL, malloc(m * sizeof(size_t)) },
-               malloc((3 * reps + 1) * sizeof(double)) };
+    boot b = { reps ? gsl_rng_alloc(gsl_rng_mt19937) : NULL, malloc(m * sizeof(size_t)),
+               malloc(m * sizeof(double)), malloc((3 * reps + 1) * sizeof(double)) };
     size_t *parent = malloc(m * sizeof(size_t));
     double *scratch = malloc(4 * m * sizeof(double));
     ri_status rc = RI_OK;
-    if (!s.w || !s.y || !s.num || !s.group || !s.order || (reps && !b.rng) || !b.draw.w ||
-        !b.draw.y || !b.draw.num || !b.draw.order || !b.stats || !parent || !scratch) {
+    if (!s.w || !s.y || !s.num || !s.group || !s.order || (reps && !b.rng) || !b.count ||
+        !b.logy || !b.stats || !parent || !scratch) {
         rc = host->error(call->ctx, "inequality: out of memory for %zu areas", na);
         goto done;
     }
@@ -412,10 +431,8 @@ done:
     free(s.order);
     if (b.rng)
         gsl_rng_free(b.rng);
-    free(b.draw.w);
-    free(b.draw.y);
-    free(b.draw.num);
-    free(b.draw.order);
+    free(b.count);
+    free(b.logy);
     free(b.stats);
     free(parent);
     free(scratch);
