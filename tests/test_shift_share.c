@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <string.h>
 
 #include "fake_host.h"
@@ -33,7 +34,8 @@ static void test_descriptor(void **state)
     (void)state;
     const ri_plugin *plugin = ri_plugin_entry();
     static const char *const names[] = { "national_share", "industry_mix", "competitive_shift",
-                                         "total_change", "unallocated" };
+                                         "total_change", "unallocated",
+                                         "competitive_homothetic", "allocation" };
     assert_string_equal(plugin->name, "shift_share");
     assert_string_equal(plugin->version, "1.1.0");
     assert_int_equal(plugin->n_inputs, 1);
@@ -49,6 +51,10 @@ static void test_descriptor(void **state)
     assert_string_equal(plugin->params[1].name, "total_industry");
     assert_string_equal(plugin->params[2].name, "unit");
     assert_string_equal(plugin->params[2].default_value, "GBP million");
+    assert_string_equal(plugin->params[3].name, "method");
+    assert_string_equal(plugin->params[3].default_value, "classical");
+    assert_non_null(strstr(plugin->outputs[5].help, "Esteban-Marquillas (1972)"));
+    assert_non_null(strstr(plugin->params[3].help, "Barff and Knight 1988"));
 }
 
 /*
@@ -137,7 +143,8 @@ static void test_group_sum_benchmark_leaves_out_incomplete_areas(void **state)
                         "change is in unallocated; 0 area-periods without a total in both "
                         "periods (all NaN); 0 periods without benchmark growth (missing or zero "
                         "total); 1 area-periods with a missing value left out of the group "
-                        "benchmark");
+                        "benchmark; 0 area-periods without the Esteban-Marquillas split (a "
+                        "section growing from a base of zero)");
     fake_call_free(fc);
 }
 
@@ -293,6 +300,110 @@ static void test_derby_manufacturing_2013_to_2023(void **state)
     fake_call_free(fc);
 }
 
+
+/*
+ * Esteban-Marquillas on the region of the hand example: S = {X, Y}, the region's 100
+ * at the nation's mix (100 / 200 each) is homothetic X 50, Y 50. Edges r_i - g_i:
+ * X 40 / 20 - 1 - 0.5 = 0.5, Y 84 / 80 - 1 - 0.1 = -0.05.
+ *   competitive_homothetic = 50 x 0.5 + 50 x -0.05 = 22.5
+ *   allocation = (20 - 50) x 0.5 + (80 - 50) x -0.05 = -15 - 1.5 = -16.5
+ *   together 6, the competitive shift.
+ */
+static void test_esteban_marquillas(void **state)
+{
+    (void)state;
+    fake_call *fc = fake_call_new(ri_plugin_entry(), 2, 2, 2013);
+    fake_set_industries(fc, 3, with_total);
+    fake_set_input(fc, "value", region_and_nation);
+    fc->call.benchmark = 1;
+
+    assert_int_equal(fake_run(fc), RI_OK);
+    assert_near(fake_out(fc, "competitive_homothetic", 0, 1), 22.5, 1e-12);
+    assert_near(fake_out(fc, "allocation", 0, 1), -16.5, 1e-12);
+    assert_near(fake_out(fc, "competitive_homothetic", 0, 1) + fake_out(fc, "allocation", 0, 1),
+                fake_out(fc, "competitive_shift", 0, 1), 1e-12);
+    /* The nation is its own homothetic economy: no edge, no allocation. */
+    assert_near(fake_out(fc, "competitive_homothetic", 1, 1), 0, 1e-12);
+    assert_near(fake_out(fc, "allocation", 1, 1), 0, 1e-12);
+    fake_call_free(fc);
+
+    /* A section growing from a base of zero has no growth rate r_i: no split, said once. */
+    fc = fake_call_new(ri_plugin_entry(), 2, 2, 2013);
+    fake_set_industries(fc, 3, with_total);
+    fake_set_input(fc, "value", (const double[]){ 80, 0, 80, 124, 40, 84,
+                                                  200, 100, 100, 260, 150, 110 });
+    fc->call.benchmark = 1;
+    assert_int_equal(fake_run(fc), RI_OK);
+    assert_nan(fake_out(fc, "allocation", 0, 1));
+    assert_false(isnan(fake_out(fc, "competitive_shift", 0, 1)));
+    assert_non_null(strstr(fake_log_message(fc, RI_LOG_WARNING, 0),
+                           "1 area-periods without the Esteban-Marquillas split"));
+    fake_call_free(fc);
+}
+
+/*
+ * Dynamic shift-share over 2013, 2014, 2015 ([Total, X, Y]):
+ *   region A0: 100 = 20 + 80, 112 = 30 + 82, 124 = 40 + 84
+ *   nation A1: 200 = 100 + 100, 230 = 120 + 110, 260 = 150 + 110
+ * 2013 -> 2014: g = 0.15, g_X = 0.2, g_Y = 0.1: national 15, mix 20 x 0.05 + 80 x -0.05
+ *   = -3, shift (30 - 20 - 4) + (82 - 80 - 8) = 0, change 12; homothetic 50 x 0.3 +
+ *   50 x -0.075 = 11.25, allocation -30 x 0.3 + 30 x -0.075 = -11.25.
+ * 2014 -> 2015: g = 3/23, g_X = 0.25, g_Y = 0: national 112 x 3/23 = 14.608695652,
+ *   mix 30 (0.25 - 3/23) + 82 (0 - 3/23) = 7.5 - 336/23 = -7.108695652, shift
+ *   (40 - 30 - 7.5) + (84 - 82) = 4.5, change 12; homothetic X 112 x 120/230, Y 112 x
+ *   110/230 with edges 1/12 and 1/41: 6.176033934, allocation -1.676033934 (Python).
+ * Summed to 2015: national 29.608695652, mix -10.108695652, shift 4.5, change 24 =
+ * 124 - 100; homothetic 17.426033934, allocation -12.926033934. The classical split
+ * of the same change is 30, -12, 6 (the first example).
+ */
+static void test_dynamic_sums_yearly_splits(void **state)
+{
+    (void)state;
+    fake_call *fc = fake_call_new(ri_plugin_entry(), 2, 3, 2013);
+    fake_set_industries(fc, 3, with_total);
+    fake_set_param(fc, "method", "dynamic");
+    fake_set_input(fc, "value", (const double[]){
+        100, 20, 80, 112, 30, 82, 124, 40, 84,
+        200, 100, 100, 230, 120, 110, 260, 150, 110 });
+    fc->call.benchmark = 1;
+
+    assert_int_equal(fake_run(fc), RI_OK);
+    assert_components(fc, 0, 0, 0, 0, 0, 0, 0);
+    assert_components(fc, 0, 1, 15, -3, 0, 0, 12);
+    assert_components(fc, 0, 2, 29.608695652173914, -10.108695652173912, 4.5, 0, 24);
+    assert_near(fake_out(fc, "competitive_homothetic", 0, 2), 17.42603393425238, 1e-12);
+    assert_near(fake_out(fc, "allocation", 0, 2), -12.926033934252382, 1e-12);
+    /* The benchmark's own mix stays 0 year after year. */
+    assert_components(fc, 1, 2, 60, 0, 0, 0, 60);
+
+    fake_set_param(fc, "method", "classical");
+    assert_int_equal(fake_run(fc), RI_OK);
+    assert_components(fc, 0, 2, 30, -12, 6, 0, 24);
+    fake_call_free(fc);
+}
+
+static void test_dynamic_chain_breaks_at_a_missing_year(void **state)
+{
+    (void)state;
+    /* The region's 2014 total is missing: 2014 and every later sum are NaN. */
+    fake_call *fc = fake_call_new(ri_plugin_entry(), 2, 3, 2013);
+    fake_set_industries(fc, 3, with_total);
+    fake_set_param(fc, "method", "dynamic");
+    fake_set_input(fc, "value", (const double[]){
+        100, 20, 80, NAN, 30, 82, 124, 40, 84,
+        200, 100, 100, 230, 120, 110, 260, 150, 110 });
+    fc->call.benchmark = 1;
+
+    assert_int_equal(fake_run(fc), RI_OK);
+    assert_nan(fake_out(fc, "total_change", 0, 1));
+    assert_nan(fake_out(fc, "national_share", 0, 2));
+    assert_nan(fake_out(fc, "total_change", 0, 2));
+    assert_components(fc, 1, 2, 60, 0, 0, 0, 60);
+    assert_non_null(strstr(fake_log_message(fc, RI_LOG_WARNING, 0),
+                           "2 area-periods without a total in both periods"));
+    fake_call_free(fc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +417,9 @@ int main(void)
         cmocka_unit_test(test_missing_benchmark_industry_is_left_out),
         cmocka_unit_test(test_benchmark_without_total_gives_nan),
         cmocka_unit_test(test_derby_manufacturing_2013_to_2023),
+        cmocka_unit_test(test_esteban_marquillas),
+        cmocka_unit_test(test_dynamic_sums_yearly_splits),
+        cmocka_unit_test(test_dynamic_chain_breaks_at_a_missing_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
