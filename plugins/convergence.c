@@ -197,8 +197,10 @@ static void sigma(const ri_call *call, work *w, size_t p)
     call->outputs[OUT_SIGMA][out] = gsl_stats_sd(w->logv, 1, k);
     call->outputs[OUT_CV][out] = gsl_stats_sd(w->v, 1, k) / gsl_stats_mean(w->v, 1, k);
     size_t reps = resamples(call, k);
-    if (!reps)
+    if (!reps) {
+        w->n.thin_periods += call->params[P_BOOTSTRAP].i > 0;
         return;
+    }
     gsl_rng_set(w->rng, (unsigned long)call->params[P_SEED].i);
     for (size_t r = 0; r < reps; r++) {
         for (size_t j = 0; j < k; j++)
@@ -394,7 +396,7 @@ static ri_status compute(const ri_host *host, const ri_call *call)
                   "convergence: %zu area-periods without a per-capita level (%zu with a missing "
                   "input, %zu with a zero or negative denominator, %zu with a numerator of zero "
                   "or less, which has no logarithm); %zu statistics left NaN for too few group "
-                  "areas (beta needs 3 with different levels, sigma 2)",
+                  "areas (beta needs 3 with different levels, sigma 2, its bootstrap interval 3)",
                   n.missing + n.nonpositive_denominator + n.nonpositive_level, n.missing,
                   n.nonpositive_denominator, n.nonpositive_level, n.thin_periods);
     if (n.open_ends > 0)

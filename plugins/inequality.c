@@ -125,7 +125,7 @@ typedef struct indices {
 } indices;
 
 typedef struct counts {
-    size_t missing, unusable, thin, zero, no_partition;
+    size_t missing, unusable, thin, zero, no_interval, no_partition;
 } counts;
 
 static double weighted_percentile(const sample *s, double w_sum, double q)
@@ -344,7 +344,7 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     int weighted = call->params[P_WEIGHTING].i == 0;
     const char *parent_type = call->params[P_PARENT_TYPE].s;
     size_t np = call->n_periods, na = call->n_areas, reps = (size_t)call->params[P_BOOTSTRAP].i;
-    counts n = { 0, 0, 0, 0, 0 };
+    counts n = { 0, 0, 0, 0, 0, 0 };
     const char *culprit = "";
 
     if (call->benchmark == RI_NO_AREA)
@@ -407,17 +407,20 @@ static ri_status compute(const ri_host *host, const ri_call *call)
                 decompose(call, &s, out, scratch);
             if (reps && s.n >= 3)
                 bootstrap(call, &s, &b, out);
+            else if (reps)
+                n.no_interval++;
         }
     }
 
-    if (n.missing + n.unusable + n.thin + n.zero > 0)
+    if (n.missing + n.unusable + n.thin + n.zero + n.no_interval > 0)
         host->log(call->ctx, RI_LOG_WARNING,
                   "inequality: %zu area-periods left out: %zu with a missing input, %zu with a "
                   "zero or negative denominator or a negative numerator; %zu periods without "
                   "indices (fewer than 2 group areas or a group total of zero); %zu periods "
-                  "with a per-capita value of zero, which has no logarithm: no theil_l%s",
+                  "with a per-capita value of zero, which has no logarithm: no theil_l%s; %zu "
+                  "periods without bootstrap intervals (fewer than 3 group areas)",
                   n.missing + n.unusable, n.missing, n.unusable, n.thin, n.zero,
-                  epsilon >= 1 ? " or atkinson" : "");
+                  epsilon >= 1 ? " or atkinson" : "", n.no_interval);
     if (n.no_partition)
         host->log(call->ctx, RI_LOG_WARNING,
                   "inequality: parent_type = \"%s\" does not partition the compared areas: %zu "

@@ -220,10 +220,13 @@ static void test_base_period(void **state)
     assert_near(fake_out(fc, "growth_pct_a_year", 0, 2), 69.314718056, 1e-8);
     assert_nan(fake_out(fc, "growth_pct_a_year", 0, 0));
     assert_nan(fake_out(fc, "growth_pct_a_year", 0, 1));
-    /* Two areas cannot give a line with a standard error: NaN, counted. */
+    /* Two areas cannot give a line with a standard error, nor resamples for sigma's
+       interval in any of the 3 periods: NaN, counted (1 + 3). */
     assert_nan(fake_out(fc, "beta", 1, 2));
+    assert_nan(fake_out(fc, "sigma_boot_lo", 1, 2));
+    assert_false(isnan(fake_out(fc, "sigma", 1, 2)));
     assert_non_null(strstr(fake_log_message(fc, RI_LOG_WARNING, 0),
-                           "1 statistics left NaN for too few group areas"));
+                           "4 statistics left NaN for too few group areas"));
     fake_call_free(fc);
 }
 
@@ -262,7 +265,8 @@ static void test_unusable_cells_are_nan_with_one_warning(void **state)
     assert_int_equal(fake_run(fc), RI_OK);
     /* A1 has no numerator in 2020, A2 no people, A3 a level of 0 (no logarithm),
        A4 a negative denominator in 2021: only A0 grows, too few for beta; the
-       group (A0, A4) has two levels in 2020 (equal: sigma 0) and one in 2021. */
+       group (A0, A4) has two levels in 2020 (equal: sigma 0, too few to resample)
+       and one in 2021. */
     assert_near(fake_out(fc, "growth_pct_a_year", 0, 1), 69.314718056, 1e-8);
     for (size_t a = 1; a < 5; a++)
         assert_nan(fake_out(fc, "growth_pct_a_year", a, 1));
@@ -272,9 +276,9 @@ static void test_unusable_cells_are_nan_with_one_warning(void **state)
     assert_string_equal(fake_log_message(fc, RI_LOG_WARNING, 0),
                         "convergence: 4 area-periods without a per-capita level (1 with a "
                         "missing input, 2 with a zero or negative denominator, 1 with a "
-                        "numerator of zero or less, which has no logarithm); 2 statistics left "
+                        "numerator of zero or less, which has no logarithm); 3 statistics left "
                         "NaN for too few group areas (beta needs 3 with different levels, "
-                        "sigma 2)");
+                        "sigma 2, its bootstrap interval 3)");
     fake_call_free(fc);
 }
 

@@ -147,7 +147,8 @@ static void test_unusable_cells_are_left_out_with_one_warning(void **state)
                         "zero or negative denominator or a negative numerator; 0 periods without "
                         "indices (fewer than 2 group areas or a group total of zero); 1 periods "
                         "with a per-capita value of zero, which has no logarithm: no theil_l or "
-                        "atkinson");
+                        "atkinson; 1 periods without bootstrap intervals (fewer than 3 group "
+                        "areas)");
     /* 2022 has A0 at 0 per head: no Theil L, no Atkinson with epsilon 1 (1 - 0 / mean). */
     assert_nan(fake_out(fc, "theil_l", 0, 0));
     assert_nan(fake_out(fc, "atkinson", 0, 0));
@@ -374,6 +375,8 @@ static void test_bootstrap_of_equal_values_is_a_point(void **state)
     assert_int_equal(fake_run(fc), RI_OK);
     assert_near(fake_out(fc, "gini", 0, 0), 0, 1e-12);
     assert_nan(fake_out(fc, "gini_lo", 0, 0));
+    assert_non_null(strstr(fake_log_message(fc, RI_LOG_WARNING, 0),
+                           "1 periods without bootstrap intervals (fewer than 3 group areas)"));
     fake_call_free(fc);
 }
 
