@@ -78,7 +78,8 @@ static const ri_output_spec outputs[] = {
     { "growth_pct_a_year", "% a year (100 x log growth)", 0,
       "average growth of the per-capita value since base_period" },
     { "beta", "coefficient", 0,
-      "slope of annual log growth on the log of the base level (benchmark row); < 0: converging" },
+      "slope of annual log growth on the log of the base level (Barro and Sala-i-Martin "
+      "1992; benchmark row); < 0: converging" },
     { "beta_se", "coefficient", 0, "standard error of beta (benchmark row)" },
     { "r2", "ratio (0-1)", 0, "share of the variance of growth the regression explains (benchmark row)" },
     { "speed_pct_a_year", "% a year", 0, "implied speed of convergence (benchmark row)" },

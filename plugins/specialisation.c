@@ -53,7 +53,8 @@ static const ri_output_spec outputs[] = {
     { "krugman", "index (0 = benchmark's mix, 2 = none in common)", 0,
       "Krugman (1991) specialisation: sum over sections of |area share - benchmark share|" },
     { "hhi", "index (1/N = equal shares, 1 = one section)", 0,
-      "Herfindahl-Hirschman concentration: sum over sections of the squared share" },
+      "Herfindahl-Hirschman concentration (Herfindahl 1950; Hirschman 1945): sum over "
+      "sections of the squared share" },
     { "hhi_normalised", "index (0 = equal shares, 1 = one section)", 0,
       "(hhi - 1/N) / (1 - 1/N) over the N sections" },
     { "entropy", "nats (0 = one section, ln N = equal shares)", 0,
