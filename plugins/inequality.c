@@ -27,8 +27,9 @@
  * Percentile bootstrap intervals (Efron and Tibshirani 1993) of gini, theil
  * and theil_l resample the compared areas with replacement, `bootstrap`
  * times (0: none), with GSL's MT19937 seeded with `seed` in every period, so
- * a run is reproducible; they need 3 compared areas. Group statistics are written on the benchmark
- * area's row; the benchmark enters them only if it is itself in the group.
+ * a run is reproducible; they need 3 compared areas. Group statistics are
+ * written on the benchmark area's row; the benchmark enters them only if it
+ * is itself in the group.
  * Theil L and Atkinson with e >= 1 take logarithms or negative powers: a
  * period with a value of zero has none.
  */
@@ -116,7 +117,7 @@ static const ri_output_spec outputs[] = {
 typedef struct sample {
     size_t n;
     double *w, *y, *num; /* [n] */
-    size_t *group;       /* [n] index of the parent group; NULL without parent_type */
+    size_t *group;       /* [n] area index of the parent; NONE without parent_type */
     size_t *order;       /* [n] scratch: indices sorting y ascending */
 } sample;
 
@@ -190,7 +191,7 @@ static indices measure(const sample *s, double epsilon, int weighted)
     return r;
 }
 
-/* The parent group of every compared area by code prefix; NONE for all when they do not partition. */
+/* The parent of every compared area by code prefix; returns how many have not exactly one. */
 static size_t parents(const ri_call *call, const char *type, size_t *parent, const char **culprit)
 {
     size_t n_bad = 0;
