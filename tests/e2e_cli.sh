@@ -65,6 +65,28 @@ if [ -s "$WORK/lep-indicators.csv" ]; then ok "run wrote the output"; else not_o
 expect_value "run output: Black Country GVA per head 2019" "$WORK/lep-indicators.csv" E37000001 2019 gva_per_head 18585.66 0.01
 if ls -a "$WORK" | grep -q '^\.regind-tmp-'; then not_ok "run left temporary files"; else ok "no temporary files left"; fi
 
+# Shift-share adds up to Lancashire's actual change in its Total row, 2013-2023
+# (GBP million: 43,074 - 27,815, its districts' Total cells summed), and
+# England's own industry mix is 0.
+expect_value "Lancashire shift-share total change 2013-2023" "$WORK/lep-indicators.csv" E37000019 2023 total_change 15259 0.5
+sum=$(awk -F, '$1 == "E37000019" && $3 == 2023 && $5 == "shift_share" &&
+               ($6 == "national_share" || $6 == "industry_mix" || $6 == "competitive_shift" || $6 == "unallocated") { s += $7; n++ }
+               END { if (n == 4) printf "%.6f", s }' "$WORK/lep-indicators.csv")
+if [ -n "$sum" ] && awk -v s="$sum" 'BEGIN { exit !(s > 15258.999 && s < 15259.001) }'; then
+    ok "Lancashire's four components add up to 15,259: $sum"
+else
+    not_ok "Lancashire's components sum to '$sum', expected 15259"
+fi
+expect_value "England's own industry mix is 0" "$WORK/lep-indicators.csv" E92000001 2023 industry_mix 0 0.000001
+# The toolbox's headline outputs are in the default run.
+for cell in "E37000019 2023 krugman" "E37000019 2023 hhi" "E37000019 2023 entropy" \
+            "UKX 2019 theil_l" "UKX 2019 atkinson" "UKX 2019 theil_between" "UKX 2019 gini_lo" \
+            "UKX 2023 beta_p_value" "UKX 2023 beta_ci_hi" "UKX 2023 beta_se_hc1" "UKX 2023 sigma_boot_hi"; do
+    set -- $cell
+    got=$(awk -F, -v a="$1" -v p="$2" -v o="$3" '$1 == a && $3 == p && $6 == o { print $7; exit }' "$WORK/lep-indicators.csv")
+    if [ -n "$got" ]; then ok "default run writes $3 ($1, $2): $got"; else not_ok "default run lacks $3 of $1 in $2"; fi
+done
+
 run frobnicate
 expect_status "unknown command" 2
 expect_err "unknown command message" "unknown command 'frobnicate'"
