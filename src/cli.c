@@ -135,7 +135,18 @@ ri_rc ri_cli_load_job(const ri_cli *c, int required, ri_job **job, ri_error *err
         return RI_RC_OK;
     if (required && !explicit_path && access(path, R_OK) != 0)
         return ri_fail(err, RI_RC_USAGE, "no job file: %s does not exist; expected -c FILE or REGIND_CONFIG", path);
-    if ((rc = ri_job_load(path, job, err)))
+    if (c->n_more_configs) {
+        const char **paths = malloc((c->n_more_configs + 1) * sizeof *paths);
+        if (!paths)
+            return ri_oom(err);
+        paths[0] = path;
+        memcpy(paths + 1, c->more_configs, c->n_more_configs * sizeof *paths);
+        rc = ri_job_load_files(paths, c->n_more_configs + 1, job, err);
+        free(paths);
+    } else {
+        rc = ri_job_load(path, job, err);
+    }
+    if (rc)
         return rc;
     for (size_t k = 0; k < c->n_params && !rc; k++)
         rc = ri_job_set_param(*job, c->params[k], err);

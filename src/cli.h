@@ -24,6 +24,8 @@ typedef enum ri_cli_log_style {
 
 typedef struct ri_cli {
     const char *config;
+    const char **more_configs; /* -c given again: job files read after the first, in order */
+    size_t n_more_configs;
     char **plugin_dirs;
     size_t n_plugin_dirs;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */

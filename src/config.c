@@ -30,6 +30,11 @@
 typedef struct loader {
     ri_job *job;
     ri_error *err;
+    /* A job file after the first (-c A -c B): it adds datasets, derived measures, lookups,
+       aggregates and indicators after those already in the job, whose counts these are. */
+    int later;
+    const char *path; /* the file being read; NULL: the job's own */
+    size_t base_datasets, base_derived, base_lookups, base_aggregates, base_indicators;
 } loader;
 
 static const char *const root_keys[] = {
@@ -56,6 +61,8 @@ static const char *const run_keys[] = {
     "lock_file", "manifest", "skip_if_unchanged", "period", "required_periods",
     "required_datasets", NULL};
 
+/* What only the first of several job files may set: one job writes one set of outputs. */
+static const char *const first_file_keys[] = {"outputs", "compare", "run", NULL};
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
 static const char *const format_names[] = {"csv", "json", NULL};
@@ -116,8 +123,9 @@ static char *dir_of(const char *path)
 static char *source_path(const loader *ld, const char *file)
 {
     const ri_job *job = ld->job;
-    if (!file || strcmp(file, job->path) == 0)
-        return strdup(job->path);
+    const char *self = ld->path ? ld->path : job->path;
+    if (!file || strcmp(file, self) == 0)
+        return strdup(self);
     if (file[0] == '/' || strcmp(job->dir, ".") == 0)
         return strdup(file);
     return ri_path_resolve(job->dir, file);
@@ -295,6 +303,19 @@ static ri_rc copy(loader *ld, const char *s, char **out)
 }
 
 /* Zeroed storage for n elements, so a partly filled job can always be freed. */
+/* Room for n more elements after the first `have` of *array, zeroed. */
+static ri_rc grow_array(loader *ld, size_t have, size_t n, size_t size, void **array)
+{
+    char *grown;
+    if (n == 0)
+        return RI_RC_OK;
+    if (!(grown = realloc(*array, (have + n) * size)))
+        return oom(ld);
+    memset(grown + have * size, 0, n * size);
+    *array = grown;
+    return RI_RC_OK;
+}
+
 static ri_rc alloc_array(loader *ld, size_t n, size_t size, void **out)
 {
     *out = NULL;
@@ -450,6 +471,26 @@ static ri_rc take_strings(loader *ld, const config_setting_t *s, unsigned flags,
         TRY(take_string(ld, e, flags, &(*out)[i]));
     }
     return RI_RC_OK;
+}
+
+/* take_strings appending to what *out holds already (plugin_path and missing of several job files). */
+static ri_rc add_strings(loader *ld, const config_setting_t *s, unsigned flags, char ***out, size_t *n_out)
+{
+    char **more = NULL, **grown;
+    size_t n = 0;
+    ri_rc rc = take_strings(ld, s, flags, &more, &n);
+    if (rc == RI_RC_OK && n && !(grown = realloc(*out, (*n_out + n) * sizeof *grown)))
+        rc = oom(ld);
+    else if (rc == RI_RC_OK && n) {
+        memcpy(grown + *n_out, more, n * sizeof *more);
+        *out = grown;
+        *n_out += n;
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(more[i]);
+    free(more);
+    return rc;
 }
 
 /* A string array whose elements must be distinct (ids, codes): repeating one is a mistake. */
@@ -728,6 +769,8 @@ static ri_rc parse_datasets(loader *ld, const config_setting_t *root)
     ri_job *job = ld->job;
     int n;
 
+    if (!s && ld->later)
+        return RI_RC_OK;
     if (!s)
         return fail_at(ld, root,
                        "missing required setting \"datasets\"; expected a list of dataset groups: datasets = ( { id = \"...\"; file = \"...\"; ... } );");
@@ -735,13 +778,14 @@ static ri_rc parse_datasets(loader *ld, const config_setting_t *root)
     n = config_setting_length(s);
     if (n == 0)
         return fail_at(ld, s, "\"datasets\" must hold at least one dataset");
-    TRY(alloc_array(ld, (size_t)n, sizeof *job->datasets, (void **)&job->datasets));
-    job->n_datasets = (size_t)n;
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+    TRY(grow_array(ld, ld->base_datasets, (size_t)n, sizeof *job->datasets, (void **)&job->datasets));
+    for (int k = 0; k < n; k++) {
+        size_t i = ld->base_datasets + (size_t)k;
+        const config_setting_t *g = config_setting_get_elem(s, (unsigned)k);
         ri_dataset_cfg *ds = &job->datasets[i];
-        TRY(parse_dataset(ld, g, (size_t)i, ds));
-        for (int j = 0; j < i; j++)
+        job->n_datasets = i + 1;
+        TRY(parse_dataset(ld, g, i, ds));
+        for (size_t j = 0; j < i; j++)
             if (strcmp(job->datasets[j].id, ds->id) == 0)
                 return fail_at(ld, config_setting_get_member(g, "id"),
                                "dataset id \"%s\" is already used by the dataset at %s:%d",
@@ -827,12 +871,13 @@ static ri_rc parse_geography(loader *ld, const config_setting_t *root)
         int n;
         TRY(require_list(ld, s, "lookups = ( { id = \"...\"; ... } )"));
         n = config_setting_length(s);
-        TRY(alloc_array(ld, (size_t)n, sizeof *job->lookups, (void **)&job->lookups));
-        job->n_lookups = (size_t)n;
-        for (int i = 0; i < n; i++) {
-            const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
-            TRY(parse_lookup(ld, g, (size_t)i, &job->lookups[i]));
-            for (int j = 0; j < i; j++)
+        TRY(grow_array(ld, ld->base_lookups, (size_t)n, sizeof *job->lookups, (void **)&job->lookups));
+        for (int k = 0; k < n; k++) {
+            size_t i = ld->base_lookups + (size_t)k;
+            const config_setting_t *g = config_setting_get_elem(s, (unsigned)k);
+            job->n_lookups = i + 1;
+            TRY(parse_lookup(ld, g, i, &job->lookups[i]));
+            for (size_t j = 0; j < i; j++)
                 if (strcmp(job->lookups[j].id, job->lookups[i].id) == 0)
                     return fail_at(ld, config_setting_get_member(g, "id"),
                                    "lookup id \"%s\" is already used by the lookup at %s:%d",
@@ -844,12 +889,13 @@ static ri_rc parse_geography(loader *ld, const config_setting_t *root)
         int n;
         TRY(require_list(ld, s, "aggregates = ( { code = \"...\"; ... } )"));
         n = config_setting_length(s);
-        TRY(alloc_array(ld, (size_t)n, sizeof *job->aggregates, (void **)&job->aggregates));
-        job->n_aggregates = (size_t)n;
-        for (int i = 0; i < n; i++) {
-            const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
-            TRY(parse_aggregate(ld, g, (size_t)i, &job->aggregates[i]));
-            for (int j = 0; j < i; j++)
+        TRY(grow_array(ld, ld->base_aggregates, (size_t)n, sizeof *job->aggregates, (void **)&job->aggregates));
+        for (int k = 0; k < n; k++) {
+            size_t i = ld->base_aggregates + (size_t)k;
+            const config_setting_t *g = config_setting_get_elem(s, (unsigned)k);
+            job->n_aggregates = i + 1;
+            TRY(parse_aggregate(ld, g, i, &job->aggregates[i]));
+            for (size_t j = 0; j < i; j++)
                 if (strcmp(job->aggregates[j].code, job->aggregates[i].code) == 0)
                     return fail_at(ld, config_setting_get_member(g, "code"),
                                    "aggregate code \"%s\" is already used by the aggregate at %s:%d",
@@ -961,11 +1007,11 @@ static ri_rc explain_unknown(loader *ld, const config_setting_t *list, size_t in
                              const config_setting_t *s, const job_derive_check *dc)
 {
     const ri_job *job = ld->job;
-    const char *name = job->derived[index].name;
+    const char *name = job->derived[ld->base_derived + index].name;
     const ri_dataset_cfg *ds = provider(job, dc->unknown);
     const char **names;
     char hint[512];
-    size_t n = 0, cap = index + 1;
+    size_t n = 0, cap = ld->base_derived + index + 1;
 
     if (ds)
         return fail_at(ld, s,
@@ -992,7 +1038,7 @@ static ri_rc explain_unknown(loader *ld, const config_setting_t *list, size_t in
         n += k;
         free(some);
     }
-    for (size_t d = 0; d < index; d++)
+    for (size_t d = 0; d < ld->base_derived + index; d++)
         names[n++] = job->derived[d].name;
     suggestion(hint, sizeof hint, dc->unknown, names, n);
     free(names);
@@ -1003,7 +1049,8 @@ static ri_rc explain_unknown(loader *ld, const config_setting_t *list, size_t in
 static ri_rc parse_job_derived_one(loader *ld, const config_setting_t *list, size_t index)
 {
     ri_job *job = ld->job;
-    ri_derived_cfg *d = &job->derived[index];
+    size_t slot = ld->base_derived + index;
+    ri_derived_cfg *d = &job->derived[slot];
     const config_setting_t *g = config_setting_get_elem(list, (unsigned)index);
     const config_setting_t *s;
     const ri_dataset_cfg *clash;
@@ -1011,7 +1058,7 @@ static ri_rc parse_job_derived_one(loader *ld, const config_setting_t *list, siz
     ri_error derr;
     char owner[64];
 
-    snprintf(owner, sizeof owner, "derived measure #%zu", index + 1);
+    snprintf(owner, sizeof owner, "derived measure #%zu", slot + 1);
     TRY(loc_of(ld, g, &d->loc));
     TRY(check_keys(ld, g, derived_keys));
     TRY(str_member(ld, g, "name", STR_REQUIRED | STR_NAME, owner, &d->name));
@@ -1019,7 +1066,7 @@ static ri_rc parse_job_derived_one(loader *ld, const config_setting_t *list, siz
         return fail_at(ld, config_setting_get_member(g, "name"),
                        "derived measure \"%s\" has the name of a measure of dataset \"%s\"; choose another name",
                        d->name, clash->id);
-    if (job_derived(job, d->name, index))
+    if (job_derived(job, d->name, slot))
         return fail_at(ld, config_setting_get_member(g, "name"),
                        "derived measure \"%s\" is defined twice", d->name);
     TRY(str_member(ld, g, "expr", STR_REQUIRED, owner, &d->expr));
@@ -1031,7 +1078,7 @@ static ri_rc parse_job_derived_one(loader *ld, const config_setting_t *list, siz
     }
     memset(&dc, 0, sizeof dc);
     dc.job = job;
-    dc.limit = index;
+    dc.limit = slot;
     s = config_setting_get_member(g, "expr");
     if (ri_derive_eval(d->expr, job_derive_lookup, &dc, 0, NULL, &derr) != RI_RC_OK)
         return dc.unknown[0] ? explain_unknown(ld, list, index, s, &dc)
@@ -1049,10 +1096,11 @@ static ri_rc parse_job_derived(loader *ld, const config_setting_t *root)
         return RI_RC_OK;
     TRY(require_list(ld, s, "derived = ( { name = \"...\"; expr = \"a * b\"; } )"));
     n = config_setting_length(s);
-    TRY(alloc_array(ld, (size_t)n, sizeof *job->derived, (void **)&job->derived));
-    job->n_derived = (size_t)n;
-    for (int i = 0; i < n; i++)
+    TRY(grow_array(ld, ld->base_derived, (size_t)n, sizeof *job->derived, (void **)&job->derived));
+    for (int i = 0; i < n; i++) {
+        job->n_derived = ld->base_derived + (size_t)i + 1;
         TRY(parse_job_derived_one(ld, s, (size_t)i));
+    }
     return RI_RC_OK;
 }
 
@@ -1082,10 +1130,11 @@ static ri_rc check_lookup_aggregates(loader *ld, const config_setting_t *root)
     const config_setting_t *geo = config_setting_get_member(root, "geography");
     const config_setting_t *list = geo ? config_setting_get_member(geo, "lookups") : NULL;
 
-    for (size_t l = 0; l < job->n_lookups; l++) {
+    for (size_t l = ld->base_lookups; l < job->n_lookups; l++) {
         const ri_lookup_cfg *lk = &job->lookups[l];
         const config_setting_t *s =
-            lk->n_aggregate ? config_setting_get_member(config_setting_get_elem(list, (unsigned)l), "aggregate")
+            lk->n_aggregate ? config_setting_get_member(config_setting_get_elem(list, (unsigned)(l - ld->base_lookups)),
+                                                        "aggregate")
                             : NULL;
         for (size_t m = 0; m < lk->n_aggregate; m++) {
             const char *name = lk->aggregate[m];
@@ -1259,12 +1308,13 @@ static ri_rc parse_indicators(loader *ld, const config_setting_t *root)
         return RI_RC_OK;
     TRY(require_list(ld, s, "indicators = ( { id = \"...\"; plugin = \"...\"; } )"));
     n = config_setting_length(s);
-    TRY(alloc_array(ld, (size_t)n, sizeof *job->indicators, (void **)&job->indicators));
-    job->n_indicators = (size_t)n;
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
-        TRY(parse_indicator(ld, g, (size_t)i, &job->indicators[i]));
-        for (int j = 0; j < i; j++)
+    TRY(grow_array(ld, ld->base_indicators, (size_t)n, sizeof *job->indicators, (void **)&job->indicators));
+    for (int k = 0; k < n; k++) {
+        size_t i = ld->base_indicators + (size_t)k;
+        const config_setting_t *g = config_setting_get_elem(s, (unsigned)k);
+        job->n_indicators = i + 1;
+        TRY(parse_indicator(ld, g, i, &job->indicators[i]));
+        for (size_t j = 0; j < i; j++)
             if (strcmp(job->indicators[j].id, job->indicators[i].id) == 0)
                 return fail_at(ld, config_setting_get_member(g, "id"),
                                "indicator id \"%s\" is already used by the indicator at %s:%d",
@@ -1482,10 +1532,13 @@ static ri_rc check_prefer_over(loader *ld, const config_setting_t *list)
 
     if (!reach)
         return oom(ld);
+    /* Datasets of earlier job files were checked with their own file; their preferences still
+       count towards cycles. */
     for (size_t d = 0; d < n; d++) {
         const ri_dataset_cfg *ds = &job->datasets[d];
-        const config_setting_t *s =
-            config_setting_get_member(config_setting_get_elem(list, (unsigned)d), "prefer_over");
+        const config_setting_t *s = d < ld->base_datasets ? NULL
+            : config_setting_get_member(config_setting_get_elem(list, (unsigned)(d - ld->base_datasets)),
+                                        "prefer_over");
         for (size_t i = 0; i < ds->n_prefer_over; i++) {
             long other = dataset_index(job, ds->prefer_over[i]);
             if (other < 0) {
@@ -1511,10 +1564,11 @@ static ri_rc check_prefer_over(loader *ld, const config_setting_t *list)
                 for (size_t j = 0; j < n; j++)
                     if (reach[k * n + j])
                         reach[i * n + j] = 1;
-    for (size_t d = 0; d < n; d++) {
+    for (size_t d = ld->base_datasets; d < n; d++) {
         const ri_dataset_cfg *ds = &job->datasets[d];
         const config_setting_t *s =
-            config_setting_get_member(config_setting_get_elem(list, (unsigned)d), "prefer_over");
+            config_setting_get_member(config_setting_get_elem(list, (unsigned)(d - ld->base_datasets)),
+                                      "prefer_over");
         for (size_t i = 0; i < ds->n_prefer_over; i++) {
             size_t other = (size_t)dataset_index(job, ds->prefer_over[i]);
             if (reach[other * n + d]) {
@@ -1545,9 +1599,14 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
                            config_setting_get_int64(s));
     }
     if ((s = config_setting_get_member(root, "plugin_path")))
-        TRY(take_strings(ld, s, STR_PATH, &job->plugin_path, &job->n_plugin_path));
+        TRY(add_strings(ld, s, STR_PATH, &job->plugin_path, &job->n_plugin_path));
     if ((s = config_setting_get_member(root, "missing")))
-        TRY(take_strings(ld, s, STR_EMPTY_OK, &job->missing, &job->n_missing));
+        TRY(add_strings(ld, s, STR_EMPTY_OK, &job->missing, &job->n_missing));
+    if (ld->later)
+        for (const char *const *key = first_file_keys; *key; key++)
+            if ((s = config_setting_get_member(root, *key)))
+                return fail_at(ld, s, "\"%s\" belongs in the first job file (%s); a later -c file adds datasets, derived measures, geography and indicators",
+                               *key, job->path);
     TRY(parse_datasets(ld, root));
     TRY(check_prefer_over(ld, config_setting_get_member(root, "datasets")));
     TRY(parse_geography(ld, root));
@@ -1555,6 +1614,8 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
     TRY(parse_job_derived(ld, root));
     TRY(check_lookup_aggregates(ld, root));
     TRY(parse_indicators(ld, root));
+    if (ld->later)
+        return RI_RC_OK;
     TRY(parse_outputs(ld, root));
     TRY(parse_run(ld, root));
     return parse_compare(ld, root);
@@ -1861,7 +1922,7 @@ static ri_rc read_config(loader *ld, config_t *cf, const char *text)
     else if (strstr(msg, "syntax"))
         hint = "; strings need double quotes and settings end with ';' (see regind.cfg(5))";
     file = source_path(ld, config_error_file(cf));
-    ri_fail(ld->err, RI_RC_USAGE, "%s:%d: %s%s", file ? file : ld->job->path,
+    ri_fail(ld->err, RI_RC_USAGE, "%s:%d: %s%s", file ? file : ld->path ? ld->path : ld->job->path,
             config_error_line(cf), msg, hint);
     free(file);
     return RI_RC_USAGE;
@@ -1875,6 +1936,7 @@ static ri_rc load_text(ri_job *job, const char *text, ri_job **out, ri_error *er
     size_t total = strlen(text);
     ri_rc rc;
 
+    memset(&ld, 0, sizeof ld);
     ld.job = job;
     ld.err = err;
     /* Editors on Windows start UTF-8 files with a byte-order mark, which libconfig rejects. */
@@ -1897,48 +1959,114 @@ static ri_rc load_text(ri_job *job, const char *text, ri_job **out, ri_error *er
     return RI_RC_OK;
 }
 
+/* The text of the job file at path (NUL-refused, size-bounded); caller frees. */
+static ri_rc read_job_text(loader *ld, const char *path, char **text)
+{
+    mode_t mode = 0;
+    size_t len;
+    ri_rc rc;
+    int got;
+
+    if ((got = slurp(path, RI_JOB_MAX_BYTES, text, &len, &mode)) != SLURP_OK) {
+        if (got == SLURP_ERRNO)
+            return ri_fail(ld->err, RI_RC_USAGE, "%s: cannot read the job file: %s", path, strerror(errno));
+        if (got == SLURP_TOO_LARGE)
+            return ri_fail(ld->err, RI_RC_USAGE, "%s: is larger than %zu MiB; expected a job file", path,
+                           RI_JOB_MAX_BYTES >> 20);
+        if (S_ISDIR(mode))
+            return ri_fail(ld->err, RI_RC_USAGE, "%s: is a directory; expected a job file", path);
+        return ri_fail(ld->err, RI_RC_USAGE, "%s: is not a regular file but %s; expected a job file", path,
+                       kind_of(mode));
+    }
+    if ((rc = refuse_nul(ld, path, *text, len)) != RI_RC_OK) {
+        free(*text);
+        *text = NULL;
+    }
+    return rc;
+}
+
 ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err)
 {
     loader ld;
     ri_job *job;
-    mode_t mode = 0;
     char *text;
-    size_t len;
     ri_rc rc;
-    int got;
 
     *out = NULL;
     if (!path || !*path)
         return ri_fail(err, RI_RC_USAGE, "no job file given; expected the path of a job file");
     if (!(job = calloc(1, sizeof *job)))
         return ri_fail(err, RI_RC_DATA, "%s: out of memory while reading the job file", path);
+    memset(&ld, 0, sizeof ld);
     ld.job = job;
     ld.err = err;
     if (!(job->path = strdup(path)) || !(job->dir = dir_of(path))) {
         ri_job_free(job);
         return ri_fail(err, RI_RC_DATA, "%s: out of memory while reading the job file", path);
     }
-    if ((got = slurp(path, RI_JOB_MAX_BYTES, &text, &len, &mode)) != SLURP_OK) {
-        if (got == SLURP_ERRNO)
-            rc = ri_fail(err, RI_RC_USAGE, "%s: cannot read the job file: %s", path, strerror(errno));
-        else if (got == SLURP_TOO_LARGE)
-            rc = ri_fail(err, RI_RC_USAGE, "%s: is larger than %zu MiB; expected a job file", path,
-                         RI_JOB_MAX_BYTES >> 20);
-        else if (S_ISDIR(mode))
-            rc = ri_fail(err, RI_RC_USAGE, "%s: is a directory; expected a job file", path);
-        else
-            rc = ri_fail(err, RI_RC_USAGE, "%s: is not a regular file but %s; expected a job file",
-                         path, kind_of(mode));
-        ri_job_free(job);
-        return rc;
-    }
-    if ((rc = refuse_nul(&ld, path, text, len)) != RI_RC_OK) {
-        free(text);
+    if ((rc = read_job_text(&ld, path, &text)) != RI_RC_OK) {
         ri_job_free(job);
         return rc;
     }
     rc = load_text(job, text, out, err);
     free(text);
+    return rc;
+}
+
+/* Add the datasets, derived measures, geography and indicators of the job file at path. */
+static ri_rc add_job_file(ri_job *job, const char *path, ri_error *err)
+{
+    loader ld;
+    config_t cf;
+    char *text = NULL, *first_dir = job->dir, *dir = dir_of(path);
+    const char *body;
+    size_t total;
+    ri_rc rc;
+
+    memset(&ld, 0, sizeof ld);
+    ld.job = job;
+    ld.err = err;
+    ld.later = 1;
+    ld.path = path;
+    ld.base_datasets = job->n_datasets;
+    ld.base_derived = job->n_derived;
+    ld.base_lookups = job->n_lookups;
+    ld.base_aggregates = job->n_aggregates;
+    ld.base_indicators = job->n_indicators;
+    if (!dir)
+        return ri_fail(err, RI_RC_DATA, "%s: out of memory while reading the job file", path);
+    if ((rc = read_job_text(&ld, path, &text)) != RI_RC_OK) {
+        free(dir);
+        return rc;
+    }
+    /* Paths in a file resolve against that file's directory, like the first one's. */
+    job->dir = dir;
+    body = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+    total = strlen(body);
+    rc = scan_includes(&ld, body, path, 0, &total);
+    if (rc == RI_RC_OK) {
+        config_init(&cf);
+        config_set_include_dir(&cf, dir);
+        rc = read_config(&ld, &cf, body);
+        if (rc == RI_RC_OK)
+            rc = parse_root(&ld, config_root_setting(&cf));
+        config_destroy(&cf);
+    }
+    job->dir = first_dir;
+    free(dir);
+    free(text);
+    return rc;
+}
+
+ri_rc ri_job_load_files(const char *const *paths, size_t n, ri_job **out, ri_error *err)
+{
+    ri_rc rc = ri_job_load(n ? paths[0] : NULL, out, err);
+    for (size_t k = 1; k < n && rc == RI_RC_OK; k++)
+        rc = add_job_file(*out, paths[k], err);
+    if (rc != RI_RC_OK) {
+        ri_job_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 

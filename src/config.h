@@ -207,6 +207,16 @@ const char *ri_loc_file(const ri_loc *loc);
 
 ri_rc ri_job_load(const char *path, ri_job **out, ri_error *err);
 
+/*
+ * Several job files read as one (regind -c A -c B): the first is a whole
+ * job; each later one adds datasets, derived measures, lookups, aggregates
+ * and indicators after the earlier ones' (and may name what they define),
+ * with paths relative to its own directory. A later file that sets
+ * outputs, compare or run, or repeats an id, is an error naming both
+ * places. The job's path is the first file; every other is in files.
+ */
+ri_rc ri_job_load_files(const char *const *paths, size_t n, ri_job **out, ri_error *err);
+
 /* The same from text in memory, named "(job text)" in messages; dir stands for
    the job file's directory (relative paths and @include resolve against it). */
 ri_rc ri_job_load_string(const char *text, const char *dir, ri_job **out, ri_error *err);

@@ -69,6 +69,7 @@ typedef struct reader {
     size_t *clash_cells;    /* half: cells stored before, judged once both halves are read */
     double *clash_values;   /* [n_clashes * n_measures] */
     size_t n_clashes, cap_clashes;
+    unsigned long notes_line; /* the first note row, which ends the table; 0 before one */
 } reader;
 
 enum { KEY_AREA, KEY_PERIOD, KEY_INDUSTRY };
@@ -327,9 +328,52 @@ static int row_is_blank(const ri_csv_record *rec)
     return 1;
 }
 
+/* Whether text[0..len) starts with word, ignoring case. */
+static int starts_with_ci(const char *text, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)text[i]) != word[i])
+            return 0;
+    return 1;
+}
+
+/*
+ * A row of notes below an ONS table: a first cell starting with "Source"
+ * or "Note", or one filled cell of prose (it holds a space or a colon, as
+ * "Figures may not sum" does and an area code never does), with or without
+ * the trailing commas a spreadsheet writes. A row with only an area code
+ * filled is data with every value missing. Data rows fill at least two
+ * cells, so the loop stops at the second.
+ */
+static int is_note_row(const ri_csv_record *rec)
+{
+    const char *s = rec->fields[0].ptr, *only = NULL;
+    size_t len = rec->fields[0].len, only_len = 0, filled = 0;
+    ri_csv_trim(&s, &len);
+    if (starts_with_ci(s, len, "source") || starts_with_ci(s, len, "note"))
+        return 1;
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        s = rec->fields[i].ptr;
+        len = rec->fields[i].len;
+        ri_csv_trim(&s, &len);
+        if (len && ++filled > 1)
+            return 0;
+        if (len) {
+            only = s;
+            only_len = len;
+        }
+    }
+    return filled == 1 && (memchr(only, ' ', only_len) || memchr(only, ':', only_len));
+}
+
 /*
  * The key of a record, or 0 when the record is skipped (blank, filtered
- * out). intern = 1 in the first pass, which also checks the record's shape
+ * out, a note row). The first note row ends the table: after it only
+ * notes and blank rows may follow, so a data row that a stray note would
+ * cut off is an error, never silently dropped. intern = 1 in the first pass, which also checks the record's shape
  * and counts rows; the second pass only looks keys up.
  */
 static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t *a, uint32_t *t,
@@ -338,6 +382,16 @@ static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t 
     ri_dataset *ds = r->ds;
     ri_rc rc;
 
+    if (r->notes_line || is_note_row(rec)) {
+        if (!r->notes_line)
+            r->notes_line = rec->line;
+        if (row_is_blank(rec) || is_note_row(rec))
+            return 0;
+        ri_fail(err, RI_RC_DATA,
+                "%s:%lu: a data row after the note on line %lu that ends the table; expected only notes or blank rows below it (or move the note below the data)",
+                ri_csv_name(r->csv), rec->line, r->notes_line);
+        return -1;
+    }
     if (rec->n_fields != r->header_fields) {
         if (row_is_blank(rec))
             return 0;
@@ -381,6 +435,7 @@ static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t 
 
 static void reset_caches(reader *r)
 {
+    r->notes_line = 0;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < KEY_SLOTS; i++)
             r->cache[k].slot[i].index = -1;

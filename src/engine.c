@@ -360,6 +360,17 @@ static int has_inputs(const ri_panel *p, const prepared *pr, size_t a, size_t t)
     return 1;
 }
 
+/* Whether the plugin writes statistics of the group (outputs on the benchmark row only), whose
+   meaning depends on which areas the group holds. */
+static int group_statistics(const prepared *pr)
+{
+    const ri_plugin *d = pr->plugin->desc;
+    for (size_t o = 0; o < d->n_outputs; o++)
+        if (d->outputs[o].flags & RI_BENCHMARK_ROW)
+            return 1;
+    return 0;
+}
+
 /* "1998-2011" or "2023": the labels of subset periods j0..j1. */
 static void span(const subset *s, size_t j0, size_t j1, char *buf, size_t size)
 {
@@ -374,7 +385,8 @@ static void span(const subset *s, size_t j0, size_t j1, char *buf, size_t size)
  * populations: when the group's areas with data differ between periods, a
  * change in sigma or Gini may only be a change of sample. sample =
  * "balanced" keeps the group areas with data in every period of the
- * indicator's range; otherwise one warning says how the group changes.
+ * indicator's range; otherwise, for plugins with statistics of the group
+ * (outputs on the benchmark row), one warning says how the group changes.
  */
 static ri_rc check_sample(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr, subset *s,
                           const ri_engine_opts *opts, ri_results *res, ri_error *err)
@@ -410,7 +422,7 @@ static ri_rc check_sample(const ri_panel *p, const ri_indicator_cfg *ind, const 
             whole[i] = has_inputs(p, pr, s->area[i], s->period[j]);
         n_kept += whole[i];
     }
-    if (first == (size_t)-1 || n_kept == n_group) {
+    if (first == (size_t)-1 || n_kept == n_group || (ind->sample != RI_SAMPLE_BALANCED && !group_statistics(pr))) {
         free(count);
         free(whole);
         return RI_RC_OK;

@@ -34,7 +34,8 @@ static const char main_help[] =
     "  new-plugin NAME [DIR]  write a plugin project to build out of tree\n"
     "\n"
     "Options:\n"
-    "  -c, --config FILE       job file (default: $REGIND_CONFIG, then " RI_SYSCONFDIR "/regind/regind.cfg)\n"
+    "  -c, --config FILE       job file (default: $REGIND_CONFIG, then " RI_SYSCONFDIR "/regind/regind.cfg);\n"
+    "                          repeated, later files add datasets, geography and indicators\n"
     "  -P, --plugin-path DIRS  colon-separated plugin directories searched first (repeatable)\n"
     "  -q, --quiet             print errors only\n"
     "  -v, --verbose           print informational messages too\n"
@@ -49,6 +50,16 @@ static const char main_help[] =
 static int print_version(void)
 {
     printf("regind %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, RI_ABI_MAJOR, RI_ABI_MINOR);
+    return 0;
+}
+
+static int add_config(ri_cli *c, const char *path)
+{
+    const char **grown = realloc(c->more_configs, (c->n_more_configs + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    c->more_configs = grown;
+    c->more_configs[c->n_more_configs++] = path;
     return 0;
 }
 
@@ -85,13 +96,18 @@ int main(int argc, char **argv)
     } commands[] = {{"list", ri_cmd_list}, {"describe", ri_cmd_describe}, {"check", ri_cmd_check},
                     {"run", ri_cmd_run},   {"compare", ri_cmd_compare},   {"areas", ri_cmd_areas},
                     {"new-plugin", ri_cmd_new_plugin}};
-    ri_cli c = {NULL, NULL, 0, 1, 0, NULL, 0};
+    ri_cli c = {NULL, NULL, 0, NULL, 0, 1, 0, NULL, 0};
     int ch, rc = -1;
 
     ri_stats_init();
     while ((ch = getopt_long(argc, argv, "+c:P:qvhV", opts, NULL)) != -1) {
         switch (ch) {
-        case 'c': c.config = optarg; break;
+        case 'c':
+            if (!c.config)
+                c.config = optarg;
+            else if (add_config(&c, optarg) != 0)
+                rc = RI_RC_DATA;
+            break;
         case 'P':
             if (push_dirs(&c, optarg) != 0)
                 rc = RI_RC_DATA;
@@ -126,5 +142,6 @@ int main(int argc, char **argv)
         free(c.plugin_dirs[i]);
     free(c.plugin_dirs);
     free(c.params);
+    free(c.more_configs);
     return rc;
 }

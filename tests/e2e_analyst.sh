@@ -3,6 +3,58 @@
 # parameter overrides with --param.
 . "$SRCDIR/tests/lib.sh"
 
+# ---------------------------------------------------------------- own data beside the default job
+
+# An ONS-style table (areas down, years across, a ".." marker, a row of an area with every value
+# missing, a notes row at the bottom) in a second job file that adds a dataset and an indicator.
+# The counts are illustrative. Black Country 2021 on 2020: 6,500 / 5,800 - 1 = 12.0690 %.
+mkdir -p "$WORK/mine"
+cat > "$WORK/mine/births.csv" <<'CSV'
+code,name,2019,2020,2021
+E37000001,Black Country,6200,5800,6500
+E37000019,Lancashire,5100,..,5600
+E37000051,London,68000,63000,70000
+E37000099,,,,
+Source: illustrative counts of business births,,,,
+CSV
+cat > "$WORK/mine/mine.cfg" <<'CFG'
+datasets = (
+  { id = "births"; file = "births.csv"; layout = "wide"; area = "code"; area_name = "name";
+    measure = "business_births"; }
+);
+indicators = (
+  { id = "births_growth"; plugin = "growth"; inputs = { value = "business_births"; };
+    params = { prices = "none"; years = 2; }; }
+);
+CFG
+run -c "$CFG" -c "$WORK/mine/mine.cfg" -P "$PLUGIN_DIR" compare -i births_growth --format csv
+expect_status "two job files" 0
+expect_value "the second file's indicator on its own data" "$WORK/out" E37000001 2021 growth_pct 12.068965517241379 1e-12
+expect_value "Lancashire, 2021 against 2019" "$WORK/out" E37000019 2021 cagr_pct 4.787366399116766 1e-12
+expect_out "a row with every value missing is data" "E37000099,,2021,,births_growth,growth_pct,,"
+if grep -q "illustrative" "$WORK/out" "$WORK/err"; then not_ok "the notes row is no area"; else ok "the notes row is no area"; fi
+
+printf 'E37000048,Hertfordshire,1,2,3\n' >> "$WORK/mine/births.csv"
+run -c "$CFG" -c "$WORK/mine/mine.cfg" -P "$PLUGIN_DIR" compare -i births_growth
+expect_status "data below the notes" 1
+expect_err "is never dropped" "births.csv:7: a data row after the note on line 6 that ends the table"
+
+cat > "$WORK/mine/clash.cfg" <<'CFG'
+datasets = ( { id = "er_gva"; file = "births.csv"; layout = "wide"; area = "code"; measure = "b"; } );
+CFG
+run -c "$CFG" -c "$WORK/mine/clash.cfg" -P "$PLUGIN_DIR" check
+expect_status "an id in both files" 2
+expect_err "names both files" "clash.cfg:1: dataset id \"er_gva\" is already used by the dataset at $CFG:"
+
+cat > "$WORK/mine/outputs.cfg" <<'CFG'
+outputs = ( { file = "x.csv"; } );
+CFG
+run -c "$CFG" -c "$WORK/mine/outputs.cfg" -P "$PLUGIN_DIR" check
+expect_status "outputs in a later file" 2
+expect_err "belong in the first" "outputs.cfg:1: \"outputs\" belongs in the first job file ($CFG)"
+
+# ---------------------------------------------------------------- --param
+
 # Lancashire's GVA per hour in 2010 and 2022 from the job as it is; with cagr_years = 12 the
 # compound growth of 2022 must be (level 2022 / level 2010)^(1/12) - 1, recomputed here.
 run -c "$CFG" -P "$PLUGIN_DIR" compare -i productivity --since 2010 --format csv Lancashire
