@@ -6,8 +6,34 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "display.h"
 #include "needs.h"
 #include "suggest.h"
+
+/* Split "a,b" in place into names; -1 when a name is empty or out of memory. */
+static int split_names(char *list, const char *const **out, size_t *n)
+{
+    size_t count = 1;
+    const char **names;
+    for (const char *s = list; *s; s++)
+        count += *s == ',';
+    if (!(names = malloc(count * sizeof *names)))
+        return -1;
+    *n = 0;
+    for (char *s = list, *end;; s = end + 1) {
+        end = s + strcspn(s, ",");
+        names[(*n)++] = s;
+        if (end == s) {
+            free(names);
+            return -1;
+        }
+        if (!*end)
+            break;
+        *end = '\0';
+    }
+    *out = names;
+    return 0;
+}
 
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
 {
@@ -19,6 +45,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -p, --period P         period to compare (default: the latest with data)\n"
         "  -s, --since P          a time series from period P to --period\n"
         "  -f, --format FMT       table (default), csv or json\n"
+        "      --outputs A,B      show these outputs only (default: all that fit the terminal)\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
         "      --stats            add each output's distribution across the compared areas\n"
@@ -30,9 +57,10 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
-        {NULL, 0, NULL, 0}};
+        {"outputs", required_argument, NULL, 'O'},   {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
+    char *outputs = NULL;
     size_t n_ids = 0;
     ri_loaded_job lj;
     ri_job *full, *view = NULL;
@@ -55,6 +83,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 's': o.since = optarg; break;
         case 'S': o.sort = optarg; break;
         case 'A': o.stats = 1; break;
+        case 'O': outputs = optarg; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 't': o.area_type = optarg; break;
         case 'T':
@@ -80,6 +109,10 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             free(ids);
             return RI_RC_USAGE;
         }
+    }
+    if (outputs && split_names(outputs, &o.outputs, &o.n_outputs) != 0) {
+        free(ids);
+        return ri_cli_usage("compare: --outputs '%s': expected output names separated by commas", outputs);
     }
     o.areas = (const char *const *)argv + optind;
     o.n_areas = (size_t)(argc - optind);
@@ -127,6 +160,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     }
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
+    free((void *)o.outputs);
     free(ids);
     return rc;
 }
@@ -169,7 +203,9 @@ int ri_cmd_areas(ri_cli *c, int argc, char **argv)
             continue;
         if (pattern && !ri_contains_ci(p->area_codes[a], pattern) && !ri_contains_ci(p->area_names[a], pattern))
             continue;
-        printf("%-10s %-50s %-8s", p->area_codes[a], p->area_names[a], p->area_types[a]);
+        char *name = ri_display_safe(p->area_names[a]);
+        printf("%-10s %-50s %-8s", p->area_codes[a], name ? name : "", p->area_types[a]);
+        free(name);
         for (size_t k = 0; k < p->n_parents[a]; k++)
             printf("%s%s", k ? "," : " ", p->area_codes[p->parents[a][k]]);
         putchar('\n');

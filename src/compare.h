@@ -6,8 +6,10 @@
  * default period (the latest with data), ranking and percentiles among all
  * areas of the compared type, the summary line and --stats distribution,
  * series with least-squares trends (--since), rows by breakdown for outputs
- * by industry or scope, and the human table's number format (thousands
- * separators, units legend, "n/a" for missing values).
+ * by industry or scope, and the human table's layout: fitted to the
+ * terminal width (columns that do not fit are named, long names shortened),
+ * each column in the precision display.h chooses for it, a units legend,
+ * "n/a" for missing values.
  */
 #ifndef RI_COMPARE_H
 #define RI_COMPARE_H
@@ -37,7 +39,26 @@ typedef struct ri_compare_opts {
     int stats;                  /* print each output's distribution across the group */
     const char *weight;         /* measure weighting the mean in --stats (e.g. population); NULL = none */
     ri_compare_format format;
+    const char *const *outputs; /* --outputs: the outputs shown; none = each indicator's all */
+    size_t n_outputs;
+    size_t width;               /* table width in characters; 0 = ri_display_columns() */
 } ri_compare_opts;
+
+/* The areas of one output in one period as compare ranks them. */
+typedef struct ri_ranked {
+    double *vals;   /* [n_areas] the output's values in the period */
+    double *rank;   /* [n_areas] rank among the group (1 = highest), NaN outside it or when missing */
+    double *pct;    /* [n_areas] percentile among the group */
+    size_t *rows;   /* the chosen areas but the benchmark: highest first, missing last, ties by code */
+    size_t n_rows;  /* cut to top when top > 0 */
+} ri_ranked;
+
+/* Rank the chosen areas of col in period t (areas are marked in chosen and group);
+   free with ri_ranked_free. Ties are broken by area code. */
+ri_rc ri_compare_rank(const ri_panel *p, const ri_result_col *col, size_t t, const unsigned char *chosen,
+                      const unsigned char *group, size_t benchmark, size_t top, ri_ranked *out,
+                      ri_error *err);
+void ri_ranked_free(ri_ranked *r);
 
 /* Write the comparison of the indicators in r (already restricted to the ones wanted). */
 ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r,
