@@ -1,8 +1,10 @@
 /* cli_compare.c — `regind compare` and `regind areas`: looking at areas interactively. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "compare.h"
@@ -44,7 +46,8 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -i, --indicator ID     compare this indicator (repeatable; default: the job's compare list)\n"
         "  -p, --period P         period to compare (default: the latest with data)\n"
         "  -s, --since P          a time series from period P to --period\n"
-        "  -f, --format FMT       table (default), csv or json\n"
+        "  -f, --format FMT       table (default), csv, json, or a chart: svg, png or pdf\n"
+        "  -o, --output FILE      write to FILE instead of standard output\n"
         "      --outputs A,B      show these outputs only (default: all that fit the terminal)\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
@@ -57,10 +60,13 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
-        {"outputs", required_argument, NULL, 'O'},   {NULL, 0, NULL, 0}};
+        {"outputs", required_argument, NULL, 'O'},   {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
     char *outputs = NULL;
+    const char *out_path = NULL;
+    FILE *out = stdout;
     size_t n_ids = 0;
     ri_loaded_job lj;
     ri_job *full, *view = NULL;
@@ -71,7 +77,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         return RI_RC_DATA;
     memset(&o, 0, sizeof o);
     optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
-    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:o:h", opts, NULL)) != -1) {
         char *end;
         switch (ch) {
         case 'h':
@@ -84,6 +90,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'S': o.sort = optarg; break;
         case 'A': o.stats = 1; break;
         case 'O': outputs = optarg; break;
+        case 'o': out_path = optarg; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 't': o.area_type = optarg; break;
         case 'T':
@@ -100,9 +107,15 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
                 o.format = RI_COMPARE_CSV;
             else if (strcmp(optarg, "json") == 0)
                 o.format = RI_COMPARE_JSON;
+            else if (strcmp(optarg, "svg") == 0)
+                o.format = RI_COMPARE_SVG;
+            else if (strcmp(optarg, "png") == 0)
+                o.format = RI_COMPARE_PNG;
+            else if (strcmp(optarg, "pdf") == 0)
+                o.format = RI_COMPARE_PDF;
             else {
                 free(ids);
-                return ri_cli_usage("compare: --format '%s': expected table, csv or json", optarg);
+                return ri_cli_usage("compare: --format '%s': expected table, csv, json, svg, png or pdf", optarg);
             }
             break;
         default:
@@ -113,6 +126,11 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (outputs && split_names(outputs, &o.outputs, &o.n_outputs) != 0) {
         free(ids);
         return ri_cli_usage("compare: --outputs '%s': expected output names separated by commas", outputs);
+    }
+    if (!out_path && (o.format == RI_COMPARE_PNG || o.format == RI_COMPARE_PDF) && isatty(STDOUT_FILENO)) {
+        free(ids);
+        return ri_cli_usage("compare: --format %s writes binary data; expected -o FILE or a redirection",
+                            o.format == RI_COMPARE_PNG ? "png" : "pdf");
     }
     o.areas = (const char *const *)argv + optind;
     o.n_areas = (size_t)(argc - optind);
@@ -151,11 +169,19 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         rc = ri_cli_fail(&err);
     } else {
         lj.job = view;
-        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)
-            || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
+        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err))
             rc = ri_cli_fail(&err);
-        else if (fflush(stdout) != 0)
+        else if (out_path && !(out = fopen(out_path, "wb")))
+            rc = ri_cli_fail((ri_fail(&err, RI_RC_DATA, "%s: cannot write: %s", out_path, strerror(errno)), &err));
+        else if (ri_compare_write(out, lj.job, lj.results, &o, &err))
+            rc = ri_cli_fail(&err);
+        if (out != stdout && out && fclose(out) != 0 && !rc)
+            rc = ri_cli_fail((ri_fail(&err, RI_RC_DATA, "%s: cannot write: %s", out_path, strerror(errno)), &err));
+        else if (out == stdout && fflush(stdout) != 0)
             rc = RI_RC_DATA;
+        /* No half-written file is left behind. */
+        if (rc && out_path && out)
+            remove(out_path);
         lj.job = full;
     }
     ri_cli_loaded_free(&lj);

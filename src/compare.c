@@ -9,6 +9,11 @@
 
 #include <regind/plugin.h>
 
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+#include "chart.h"
 #include "display.h"
 #include "output_csv.h"
 #include "output_json.h"
@@ -402,7 +407,10 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
             ri_display_cell(f, names[l], name_w > tag ? (w < name_w - tag ? w : name_w - tag) : 0, 0);
             ri_display_cell(f, BENCH_TAG, name_w > tag ? name_w - (w < name_w - tag ? w : name_w - tag) : name_w, 0);
         } else {
-            fprintf(f, "  %4.0f %4.0f  ", rk.rank[a], rk.pct[a]);
+            if (isnan(rk.rank[a]))
+                fputs("             ", f);
+            else
+                fprintf(f, "  %4.0f %4.0f  ", rk.rank[a], rk.pct[a]);
             ri_display_cell(f, names[l], name_w, 0);
         }
         fputc(' ', f);
@@ -803,6 +811,132 @@ static const block *first_area_block(const block *blocks, size_t n)
     return NULL;
 }
 
+/* "Source: " and the folders the job's data files are in (the releases, as data/README.md names them). */
+static char *source_line(const ri_job *job)
+{
+    size_t len = 64;
+    for (size_t d = 0; d < job->n_datasets; d++)
+        len += strlen(job->datasets[d].path) + 2;
+    char *out = malloc(len), *o = out;
+    if (!out)
+        return NULL;
+    o += sprintf(o, "Source: ");
+    for (size_t d = 0; d < job->n_datasets; d++) {
+        const char *file = job->datasets[d].path, *end = strrchr(file, '/'), *start = file;
+        if (end)
+            for (start = end; start > file && start[-1] != '/'; start--)
+                ;
+        size_t n = end && end > start ? (size_t)(end - start) : strlen(file);
+        int seen = 0;
+        for (size_t e = 0; e < d && !seen; e++) {
+            const char *f2 = job->datasets[e].path, *e2 = strrchr(f2, '/'), *s2 = f2;
+            if (e2)
+                for (s2 = e2; s2 > f2 && s2[-1] != '/'; s2--)
+                    ;
+            size_t n2 = e2 && e2 > s2 ? (size_t)(e2 - s2) : strlen(f2);
+            seen = n2 == n && memcmp(s2, start, n) == 0;
+        }
+        if (!seen)
+            o += sprintf(o, "%s%.*s", o[-2] == ':' ? "" : ", ", (int)n, start);
+    }
+    sprintf(o, "; regind %s", PACKAGE_VERSION);
+    return out;
+}
+
+/* The chart of what the table shows: each block's sort output (or each of --outputs) as a panel,
+   ranked bars for one period or lines from --since, over every area of the compared type (cut by
+   --top) so that the areas named on the command line, highlighted, are seen among them. */
+static ri_rc compare_chart(FILE *f, const ri_job *job, const ri_panel *p, const block *blocks, size_t n_blocks,
+                           const unsigned char *named, const unsigned char *group, const size_t *by_code,
+                           const ri_compare_opts *o, size_t from, ri_error *err)
+{
+    size_t n_panels = 0, cap = 0;
+    for (size_t k = 0; k < n_blocks; k++)
+        cap += blocks[k].by_industry ? 0 : o->n_outputs ? blocks[k].n_cols : 1;
+    if (cap == 0)
+        return ri_fail(err, RI_RC_USAGE, "--format %s: the compared indicators have outputs by breakdown only, which have no chart; expected --format table, csv or json",
+                       o->format == RI_COMPARE_SVG ? "svg" : o->format == RI_COMPARE_PNG ? "png" : "pdf");
+    ri_chart_panel *panels = calloc(cap, sizeof *panels);
+    ri_chart_item *items = calloc(cap * (p->n_areas + 1), sizeof *items);
+    char (*titles)[256] = calloc(cap, sizeof *titles);
+    ri_ranked *ranks = calloc(cap, sizeof *ranks);
+    char *source = source_line(job), title[512];
+    unsigned char *shown = malloc(p->n_areas ? p->n_areas : 1);
+    ri_rc rc = RI_RC_OK;
+
+    if (!panels || !items || !titles || !ranks || !source || !shown) {
+        rc = ri_oom(err);
+        goto done;
+    }
+    for (size_t k = 0; k < n_blocks && !rc; k++) {
+        const block *b = &blocks[k];
+        for (size_t c = 0; c < b->n_cols && !b->by_industry; c++) {
+            const ri_result_col *col = b->cols[c];
+            if (o->n_outputs ? 0 : col != b->sort)
+                continue;
+            ri_chart_panel *pn = &panels[n_panels];
+            ri_chart_item *it = items + n_panels * (p->n_areas + 1), *bench = it + p->n_areas;
+            size_t n = 0, t = b->t, start = o->since ? from : t;
+            double m = NAN;
+            if (o->since) {
+                for (size_t j = 0; j < p->n_areas; j++) {
+                    size_t a = by_code[j];
+                    if ((group[a] || (o->n_areas && named[a])) && a != b->benchmark)
+                        it[n++] = (ri_chart_item){p->area_names[a], col->v + a * p->n_periods + from,
+                                                  o->n_areas && named[a]};
+                }
+                snprintf(titles[n_panels], sizeof titles[0], "%s: %s, %s to %s", b->id, col->output, p->periods[from],
+                         p->periods[t]);
+            } else {
+                for (size_t a = 0; a < p->n_areas; a++)
+                    shown[a] = group[a] || (o->n_areas && named[a]);
+                if ((rc = ri_compare_rank(p, col, t, shown, group, b->benchmark, o->top, &ranks[n_panels], err)))
+                    break;
+                for (size_t r = 0; r < ranks[n_panels].n_rows; r++) {
+                    size_t a = ranks[n_panels].rows[r];
+                    it[n++] = (ri_chart_item){p->area_names[a], col->v + a * p->n_periods + t, o->n_areas && named[a]};
+                }
+                snprintf(titles[n_panels], sizeof titles[0], "%s: %s, %s", b->id, col->output, p->periods[t]);
+            }
+            for (size_t j = 0; j < n; j++)
+                for (size_t i = 0; i <= t - start; i++)
+                    if (isfinite(it[j].v[i]) && !(m >= fabs(it[j].v[i])))
+                        m = fabs(it[j].v[i]);
+            if (b->benchmark != RI_NO_AREA)
+                *bench = (ri_chart_item){p->area_names[b->benchmark], col->v + b->benchmark * p->n_periods + start, 0};
+            *pn = (ri_chart_panel){titles[n_panels], col->unit, ri_display_decimals(col->unit, m),
+                                   (const char *const *)p->periods + start, t - start + 1, it, n,
+                                   b->benchmark != RI_NO_AREA ? bench : NULL};
+            n_panels++;
+        }
+    }
+    if (!rc) {
+        const block *b = first_area_block(blocks, n_blocks);
+        if (n_panels == 1) {
+            /* "gap: gva_per_head, 2019" becomes "gva_per_head of LEP areas, 2019 (gap)". */
+            const char *what = titles[0] + strlen(b->id) + 2, *when = strchr(what, ',');
+            snprintf(title, sizeof title, "%.*s of %s areas%s (%s)", (int)(when - what), what, o->area_type, when,
+                     b->id);
+            panels[0].title = NULL;
+        } else
+            snprintf(title, sizeof title, "%s areas compared%s%s", o->area_type, o->since ? " from " : "",
+                     o->since ? p->periods[from] : "");
+        ri_chart chart = {title, source, panels, n_panels};
+        rc = ri_chart_write(f, &chart, o->format == RI_COMPARE_SVG ? RI_CHART_SVG
+                                        : o->format == RI_COMPARE_PNG ? RI_CHART_PNG : RI_CHART_PDF, err);
+    }
+done:
+    for (size_t k = 0; ranks && k < cap; k++)
+        ri_ranked_free(&ranks[k]);
+    free(ranks);
+    free(panels);
+    free(items);
+    free(titles);
+    free(source);
+    free(shown);
+    return rc;
+}
+
 ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri_compare_opts *o,
                        ri_error *err)
 {
@@ -863,7 +997,8 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
     if (rc)
         goto done;
     for (size_t k = 0; k < n_blocks; k++)
-        if (blocks[k].benchmark != RI_NO_AREA && (o->format != RI_COMPARE_TABLE || o->since))
+        if (blocks[k].benchmark != RI_NO_AREA &&
+            (o->format == RI_COMPARE_CSV || o->format == RI_COMPARE_JSON || (o->format == RI_COMPARE_TABLE && o->since)))
             chosen[blocks[k].benchmark] = 1;
     for (size_t s = from; s <= t; s++)
         periods[s] = 1;
@@ -878,6 +1013,8 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
             else
                 rc = table_block(f, job, p, &blocks[k], chosen, group, o, weights, width, err);
         }
+    } else if (o->format >= RI_COMPARE_SVG) {
+        rc = compare_chart(f, job, p, blocks, n_blocks, chosen, group, by_code, o, from, err);
     } else {
         const char **ids = calloc(n_blocks, sizeof *ids);
         ri_selection sel;

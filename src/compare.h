@@ -9,7 +9,8 @@
  * by industry or scope, and the human table's layout: fitted to the
  * terminal width (columns that do not fit are named, long names shortened),
  * each column in the precision display.h chooses for it, a units legend,
- * "n/a" for missing values.
+ * "n/a" for missing values; and what the charts of a comparison show
+ * (chart.c draws them).
  */
 #ifndef RI_COMPARE_H
 #define RI_COMPARE_H
@@ -23,7 +24,10 @@
 typedef enum ri_compare_format {
     RI_COMPARE_TABLE = 0,
     RI_COMPARE_CSV = 1,
-    RI_COMPARE_JSON = 2
+    RI_COMPARE_JSON = 2,
+    RI_COMPARE_SVG = 3,  /* charts (chart.h) */
+    RI_COMPARE_PNG = 4,
+    RI_COMPARE_PDF = 5
 } ri_compare_format;
 
 typedef struct ri_compare_opts {
