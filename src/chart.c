@@ -10,6 +10,7 @@
 
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 
 #include "display.h"
 
@@ -476,6 +477,10 @@ ri_rc ri_chart_write(FILE *f, const ri_chart *c, ri_chart_format fmt, ri_error *
     }
     cairo_destroy(cv.measure);
     cairo_surface_destroy(scratch);
+    /* cairo 1.16 keeps each toy font face's fontconfig pattern in caches it never frees
+       (leak checkers report them lost); nothing of cairo is alive here, so let both go. */
+    cairo_debug_reset_static_data();
+    FcFini();
     if (st)
         return ri_fail(err, RI_RC_DATA, "drawing the chart failed: %s", cairo_status_to_string(st));
     if (ferror(f))
