@@ -54,21 +54,6 @@ static double text_width(canvas *cv, const char *s, double size, int bold)
     return e.x_advance;
 }
 
-/* Text made fit for XML: control characters escaped as display.h does, markup characters as entities. */
-static void svg_text(FILE *f, const char *s)
-{
-    char *safe = ri_display_safe(s);
-    for (const char *p = safe ? safe : ""; *p; p++)
-        switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*p, f);
-        }
-    free(safe);
-}
-
 static void rect(canvas *cv, double x, double y, double w, double h, const char *fill)
 {
     if (cv->svg) {
@@ -162,7 +147,7 @@ static void text(canvas *cv, double x, double y, const char *s, double size, int
         static const char *const anchors[] = {"", " text-anchor=\"middle\"", " text-anchor=\"end\""};
         fprintf(cv->svg, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\"%s%s fill=\"%s\">", x, y, size,
                 bold ? " font-weight=\"bold\"" : "", anchors[anchor], ink);
-        svg_text(cv->svg, s);
+        ri_display_xml(cv->svg, s);
         fputs("</text>\n", cv->svg);
         return;
     }
@@ -456,7 +441,7 @@ ri_rc ri_chart_write(FILE *f, const ri_chart *c, ri_chart_format fmt, ri_error *
         fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
                    "font-family=\"'DejaVu Sans', Verdana, sans-serif\" role=\"img\">\n<title>",
                 l.width, l.height, l.width, l.height);
-        svg_text(f, c->title);
+        ri_display_xml(f, c->title);
         fputs("</title>\n", f);
         draw(&cv, c, &l);
         fputs("</svg>\n", f);

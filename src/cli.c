@@ -37,11 +37,19 @@ void ri_cli_log(void *user, ri_log_level level, const char *msg)
     static const char *const names[] = {"error", "warning", "info", "debug"};
     static const char *const upper[] = {"ERROR", "WARNING", "INFO", "DEBUG"};
     static const int priorities[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
-    const ri_cli *c = user;
+    ri_cli *c = user;
     char stamp[32];
     struct tm tm;
     time_t now;
 
+    if (level == RI_LOG_WARNING && c->keep_warnings) {
+        char **grown = realloc(c->warnings, (c->n_warnings + 1) * sizeof *grown);
+        if (grown) {
+            c->warnings = grown;
+            if ((grown[c->n_warnings] = strdup(msg)))
+                c->n_warnings++;
+        }
+    }
     if (!shown(c, level))
         return;
     switch (log_style) {

@@ -28,6 +28,9 @@ typedef struct ri_cli {
     size_t n_plugin_dirs;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     int insecure_plugins; /* --insecure-plugins: load plugins others could have changed (unsafe) */
+    int keep_warnings;    /* also keep every warning logged, in warnings (the report lists them) */
+    char **warnings;
+    size_t n_warnings;
 } ri_cli;
 
 /* Everything a command may need, loaded in order; free with ri_cli_loaded_free. */
@@ -81,6 +84,7 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv);
 int ri_cmd_run(ri_cli *c, int argc, char **argv);
 int ri_cmd_compare(ri_cli *c, int argc, char **argv);
 int ri_cmd_areas(ri_cli *c, int argc, char **argv);
+int ri_cmd_report(ri_cli *c, int argc, char **argv);
 int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv);
 
 #endif

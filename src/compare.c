@@ -28,8 +28,7 @@ static int equals_ci(const char *a, const char *b)
     return *a == *b;
 }
 
-/* Mark the areas an argument names: an exact code, else name fragments of the compared type, else of any type. */
-static ri_rc select_area(const ri_panel *p, const char *arg, const char *type, unsigned char *mask,
+ri_rc ri_compare_select_area(const ri_panel *p, const char *arg, const char *type, unsigned char *mask,
                          ri_error *err)
 {
     size_t hits = 0;
@@ -71,7 +70,7 @@ typedef struct block {
     size_t t;                   /* the period compared: --period, else the block's latest with data */
 } block;
 
-static size_t period_with_data(const ri_panel *p, const ri_result_col *col, const unsigned char *mask)
+size_t ri_compare_latest(const ri_panel *p, const ri_result_col *col, const unsigned char *mask)
 {
     for (size_t t = p->n_periods; t-- > 0;)
         for (size_t a = 0; a < p->n_areas; a++)
@@ -962,7 +961,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
     for (size_t a = 0; a < p->n_areas; a++)
         group[a] = strcmp(p->area_types[a], o->area_type) == 0;
     for (size_t i = 0; i < o->n_areas && !rc; i++)
-        rc = select_area(p, o->areas[i], o->area_type, chosen, err);
+        rc = ri_compare_select_area(p, o->areas[i], o->area_type, chosen, err);
     if (rc)
         goto done;
     if (o->n_areas == 0)
@@ -973,10 +972,10 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
     if (o->period)
         rc = resolve_period(p, o->period, "--period", &t, err);
     else
-        t = lead ? period_with_data(p, lead->sort, chosen) : p->n_periods - 1;
+        t = lead ? ri_compare_latest(p, lead->sort, chosen) : p->n_periods - 1;
     /* Each indicator is shown in its own latest period with data unless --period says otherwise. */
     for (size_t k = 0; k < n_blocks; k++)
-        blocks[k].t = o->period || blocks[k].by_industry ? t : period_with_data(p, blocks[k].sort, chosen);
+        blocks[k].t = o->period || blocks[k].by_industry ? t : ri_compare_latest(p, blocks[k].sort, chosen);
     from = lead || o->period ? t : 0;
     if (!rc && o->since && (rc = resolve_period(p, o->since, "--since", &from, err)) == RI_RC_OK)
         for (size_t k = 0; k < n_blocks && !rc; k++)

@@ -48,6 +48,14 @@ typedef struct ri_compare_opts {
     size_t width;               /* table width in characters; 0 = ri_display_columns() */
 } ri_compare_opts;
 
+/* Mark in mask the areas arg names: an exact code, else name fragments of the compared type,
+   else of any type. RI_RC_USAGE, with the closest name suggested, when it names none. */
+ri_rc ri_compare_select_area(const ri_panel *p, const char *arg, const char *type, unsigned char *mask,
+                             ri_error *err);
+
+/* The latest period in which an area marked in mask has a value of col (the last period when none has). */
+size_t ri_compare_latest(const ri_panel *p, const ri_result_col *col, const unsigned char *mask);
+
 /* The areas of one output in one period as compare ranks them. */
 typedef struct ri_ranked {
     double *vals;   /* [n_areas] the output's values in the period */

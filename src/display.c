@@ -145,6 +145,20 @@ char *ri_display_safe(const char *text)
     return out;
 }
 
+void ri_display_xml(FILE *f, const char *text)
+{
+    char *safe = ri_display_safe(text);
+    for (const char *p = safe ? safe : ""; *p; p++)
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*p, f);
+        }
+    free(safe);
+}
+
 void ri_display_cell(FILE *f, const char *text, size_t width, int right)
 {
     size_t w = ri_display_width(text);

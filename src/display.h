@@ -8,7 +8,8 @@
  * and percentages to one decimal, small ratios to three significant
  * digits), text made safe to show (control characters escaped, so a name
  * in the data can never drive the terminal), the display width of UTF-8
- * text, shortening with "…", and word-wrapping prose to a width. The
+ * text, shortening with "…", word-wrapping prose to a width, and text
+ * escaped for XML and HTML. The
  * machine formats (CSV, JSON) keep every digit: see numfmt.h.
  */
 #ifndef RI_DISPLAY_H
@@ -37,6 +38,9 @@ size_t ri_display_width(const char *text);
    control characters (C0, DEL and C1, whatever their encoding) become \xHH
    escapes and bytes that are not UTF-8 become \xHH too. */
 char *ri_display_safe(const char *text);
+
+/* Print text for XML and HTML: escaped as ri_display_safe does, then &, <, > and " as entities. */
+void ri_display_xml(FILE *f, const char *text);
 
 /* Print text padded with spaces, or shortened with "…", to exactly width
    columns; right aligned when right is set. text must be safe already. */
