@@ -156,6 +156,16 @@ ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host
     return rc;
 }
 
+void ri_cli_warnings_free(ri_cli *c)
+{
+    for (size_t k = 0; k < c->n_warnings; k++)
+        free(c->warnings[k]);
+    free(c->warnings);
+    c->warnings = NULL;
+    c->n_warnings = 0;
+    c->keep_warnings = 0;
+}
+
 void ri_cli_loaded_free(ri_loaded_job *lj)
 {
     ri_results_free(lj->results);

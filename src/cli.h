@@ -78,6 +78,9 @@ ri_rc ri_cli_load_all(ri_cli *c, ri_loaded_job *lj, int compute, const char *con
 
 void ri_cli_loaded_free(ri_loaded_job *lj);
 
+/* Stop keeping warnings and free those kept. */
+void ri_cli_warnings_free(ri_cli *c);
+
 int ri_cmd_list(ri_cli *c, int argc, char **argv);
 int ri_cmd_describe(ri_cli *c, int argc, char **argv);
 int ri_cmd_check(ri_cli *c, int argc, char **argv);

@@ -140,12 +140,7 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
     ri_manifest_free(m);
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
-    for (size_t k = 0; k < c->n_warnings; k++)
-        free(c->warnings[k]);
-    free(c->warnings);
-    c->warnings = NULL;
-    c->n_warnings = 0;
-    c->keep_warnings = 0;
+    ri_cli_warnings_free(c);
     free(ids);
     return rc;
 }

@@ -202,10 +202,11 @@ static ri_rc chart(FILE *f, const ri_job *job, const ri_results *r, const view *
         fwrite(svg, 1, size, f);
         fputs("<figcaption>", f);
         if (o->since)
-            fprintf(f, "%s from %s to %s; the benchmark dashed; named areas coloured.", w->cols[0]->output, o->since,
-                    period);
+            fprintf(f, "%s from %s to %s; the benchmark dashed%s.", w->cols[0]->output, o->since, period,
+                    o->n_areas ? "; named areas coloured" : "");
         else
-            fprintf(f, "%s in %s, ranked; the benchmark as a dashed line; named areas dark.", w->cols[0]->output, period);
+            fprintf(f, "%s in %s, ranked; the benchmark as a dashed line%s.", w->cols[0]->output, period,
+                    o->n_areas ? "; named areas dark" : "");
         fputs(" Missing values are gaps marked n/a.</figcaption>\n</figure>\n", f);
     }
     free(svg);
