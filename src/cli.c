@@ -1,10 +1,12 @@
 /* cli.c — helpers shared by the regind commands (see cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,6 +155,42 @@ ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host
         ri_host_set_log(*host, ri_cli_log, (void *)c);
         ri_host_allow_insecure(*host, c->insecure_plugins);
     }
+    return rc;
+}
+
+ri_rc ri_cli_write_replace(const char *path, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                           ri_error *err)
+{
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    FILE *f = NULL;
+    int fd;
+    ri_rc rc;
+
+    if (!tmp)
+        return ri_oom(err);
+    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "w"))) {
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot write: %s; expected a writable directory", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            remove(tmp);
+        }
+        free(tmp);
+        return rc;
+    }
+    /* mkstemp makes the file private; the new file is as readable as fopen would make it. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    rc = fn(ctx, f, err);
+    if (fclose(f) != 0 && !rc)
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot write: %s", tmp, strerror(errno));
+    if (!rc && rename(tmp, path) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot replace it: %s", path, strerror(errno));
+    if (rc)
+        remove(tmp);
+    free(tmp);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #define RI_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "engine.h"
@@ -77,6 +78,11 @@ ri_rc ri_cli_load_all(ri_cli *c, ri_loaded_job *lj, int compute, const char *con
                       size_t n_only, ri_error *err);
 
 void ri_cli_loaded_free(ri_loaded_job *lj);
+
+/* Write path with fn through a temporary file beside it, renamed over it only when fn and
+   the writing succeed: readers see the old file or the new one, and a failure keeps the old. */
+ri_rc ri_cli_write_replace(const char *path, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                           ri_error *err);
 
 /* Stop keeping warnings and free those kept. */
 void ri_cli_warnings_free(ri_cli *c);

@@ -1,5 +1,4 @@
 /* cli_compare.c — `regind compare` and `regind areas`: looking at areas interactively. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,18 @@
 #include "display.h"
 #include "needs.h"
 #include "suggest.h"
+
+typedef struct compare_ctx {
+    const ri_job *job;
+    const ri_results *r;
+    const ri_compare_opts *o;
+} compare_ctx;
+
+static ri_rc write_compare(void *ctx, FILE *f, ri_error *err)
+{
+    const compare_ctx *x = ctx;
+    return ri_compare_write(f, x->job, x->r, x->o, err);
+}
 
 /* Split "a,b" in place into names; -1 when a name is empty or out of memory. */
 static int split_names(char *list, const char *const **out, size_t *n)
@@ -66,7 +77,6 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
     char *outputs = NULL;
     const char *out_path = NULL;
-    FILE *out = stdout;
     size_t n_ids = 0;
     ri_loaded_job lj;
     ri_job *full, *view = NULL;
@@ -169,19 +179,15 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         rc = ri_cli_fail(&err);
     } else {
         lj.job = view;
-        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err))
+        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)) {
             rc = ri_cli_fail(&err);
-        else if (out_path && !(out = fopen(out_path, "wb")))
-            rc = ri_cli_fail((ri_fail(&err, RI_RC_DATA, "%s: cannot write: %s", out_path, strerror(errno)), &err));
-        else if (ri_compare_write(out, lj.job, lj.results, &o, &err))
-            rc = ri_cli_fail(&err);
-        if (out != stdout && out && fclose(out) != 0 && !rc)
-            rc = ri_cli_fail((ri_fail(&err, RI_RC_DATA, "%s: cannot write: %s", out_path, strerror(errno)), &err));
-        else if (out == stdout && fflush(stdout) != 0)
-            rc = RI_RC_DATA;
-        /* No half-written file is left behind. */
-        if (rc && out_path && out)
-            remove(out_path);
+        } else {
+            compare_ctx x = {lj.job, lj.results, &o};
+            if (out_path ? ri_cli_write_replace(out_path, write_compare, &x, &err) : write_compare(&x, stdout, &err))
+                rc = ri_cli_fail(&err);
+            else if (!out_path && fflush(stdout) != 0)
+                rc = RI_RC_DATA;
+        }
         lj.job = full;
     }
     ri_cli_loaded_free(&lj);

@@ -1,54 +1,26 @@
 /* cli_report.c — `regind report`: the job's comparison as one HTML page. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "manifest.h"
 #include "needs.h"
 #include "report.h"
 
-/* Write the report to path through a temporary file beside it, so that a reader of the page
-   (a shared drive, an intranet) sees the old page or the new one, never half of one. */
-static ri_rc write_file(const char *path, const ri_job *job, const ri_results *r, const ri_manifest *m,
-                        const ri_report_opts *o, ri_error *err)
-{
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    FILE *f;
-    int fd;
-    ri_rc rc;
+typedef struct report_ctx {
+    const ri_job *job;
+    const ri_results *r;
+    const ri_manifest *m;
+    const ri_report_opts *o;
+} report_ctx;
 
-    if (!tmp)
-        return ri_oom(err);
-    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
-    if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "w"))) {
-        rc = ri_fail(err, RI_RC_DATA, "%s: cannot write: %s; expected a writable directory", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            remove(tmp);
-        }
-        free(tmp);
-        return rc;
-    }
-    /* mkstemp makes the file private; a published page is as readable as fopen would make it. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    rc = ri_report_write(f, job, r, m, o, err);
-    if (fclose(f) != 0 && !rc)
-        rc = ri_fail(err, RI_RC_DATA, "%s: cannot write: %s", tmp, strerror(errno));
-    if (!rc && rename(tmp, path) != 0)
-        rc = ri_fail(err, RI_RC_DATA, "%s: cannot replace it: %s", path, strerror(errno));
-    if (rc)
-        remove(tmp);
-    free(tmp);
-    return rc;
+static ri_rc write_report(void *ctx, FILE *f, ri_error *err)
+{
+    const report_ctx *x = ctx;
+    return ri_report_write(f, x->job, x->r, x->m, x->o, err);
 }
 
 int ri_cmd_report(ri_cli *c, int argc, char **argv)
@@ -129,8 +101,8 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
         } else {
             o.warnings = (const char *const *)c->warnings;
             o.n_warnings = c->n_warnings;
-            if (out_path ? write_file(out_path, view, lj.results, m, &o, &err)
-                         : ri_report_write(stdout, view, lj.results, m, &o, &err))
+            report_ctx x = {view, lj.results, m, &o};
+            if (out_path ? ri_cli_write_replace(out_path, write_report, &x, &err) : write_report(&x, stdout, &err))
                 rc = ri_cli_fail(&err);
             else if (!out_path && fflush(stdout) != 0)
                 rc = RI_RC_DATA;

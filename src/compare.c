@@ -198,18 +198,15 @@ static size_t fit_columns(size_t width, size_t fixed, size_t name_nat, const siz
     return k;
 }
 
-/* The name of an area as shown: its name (or code when nameless), escaped, with a tag. */
-static char *shown_name(const ri_panel *p, size_t a, const char *tag)
+/* The name of an area as shown: its name (or code when nameless), escaped; caller frees. */
+static char *shown_name(const ri_panel *p, size_t a)
 {
-    const char *name = p->area_names[a][0] ? p->area_names[a] : p->area_codes[a];
-    char *safe = ri_display_safe(name), *out;
-    if (!safe)
-        return NULL;
-    out = malloc(strlen(safe) + strlen(tag) + 1);
-    if (out)
-        sprintf(out, "%s%s", safe, tag);
-    free(safe);
-    return out;
+    return ri_display_safe(p->area_names[a][0] ? p->area_names[a] : p->area_codes[a]);
+}
+
+static size_t max_z(size_t a, size_t b)
+{
+    return a > b ? a : b;
 }
 
 /* Print prose with arguments, wrapped to the table width. */
@@ -344,7 +341,6 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     ri_ranked rk;
     ri_stats_summary s;
     ri_error serr;
-    char num[RI_DISPLAY_NUM_MAX];
     ri_rc rc = ri_compare_rank(p, b->sort, t, chosen, group, b->benchmark, o->top, &rk, err);
     if (rc)
         return rc;
@@ -361,12 +357,12 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
         line_area[rk.n_rows] = b->benchmark;
     for (size_t l = 0; l < n_lines; l++) {
         size_t a = line_area[l];
-        if (!(names[l] = shown_name(p, a, ""))) {
+        if (!(names[l] = shown_name(p, a))) {
             rc = ri_oom(err);
             goto done;
         }
-        name_nat = fmax(name_nat, ri_display_width(names[l]) + (has_bench && l == rk.n_rows ? strlen(BENCH_TAG) : 0));
-        code_w = fmax(code_w, ri_display_width(p->area_codes[a]));
+        name_nat = max_z(name_nat, ri_display_width(names[l]) + (has_bench && l == rk.n_rows ? strlen(BENCH_TAG) : 0));
+        code_w = max_z(code_w, ri_display_width(p->area_codes[a]));
     }
     for (size_t c = 0; c < nc; c++) {
         double m = NAN;
@@ -379,7 +375,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
         col_w[c] = ri_display_width(b->cols[c]->output);
         for (size_t l = 0; l < n_lines; l++) {
             ri_display_number(b->cols[c]->v[line_area[l] * p->n_periods + t], dec, text[l * nc + c]);
-            col_w[c] = fmax(col_w[c], strlen(text[l * nc + c]));
+            col_w[c] = max_z(col_w[c], strlen(text[l * nc + c]));
         }
     }
     shown = fit_columns(width, 2 + 4 + 1 + 4 + GAP + 1 + code_w, name_nat, col_w, nc, o->n_outputs > 0, &name_w);
@@ -427,7 +423,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     if (ri_stats_summarise(rk.vals, p->n_areas, group, &s, &serr) == RI_RC_OK) {
         int dec = ri_display_decimals(b->sort->unit, fmax(fabs(s.min), fabs(s.max)));
         char med[RI_DISPLAY_NUM_MAX], lo[RI_DISPLAY_NUM_MAX], hi[RI_DISPLAY_NUM_MAX], cv[48] = "", miss[48] = "";
-        char *lo_name = shown_name(p, s.argmin, ""), *hi_name = shown_name(p, s.argmax, "");
+        char *lo_name = shown_name(p, s.argmin), *hi_name = shown_name(p, s.argmax);
         ri_display_number(s.median, dec, med);
         ri_display_number(s.min, dec, lo);
         ri_display_number(s.max, dec, hi);
@@ -450,7 +446,6 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     fputc('\n', f);
     if (o->stats)
         print_stats(f, p, b, group, weights, o->weight, width, rk.vals);
-    (void)num;
 done:
     if (names)
         for (size_t l = 0; l < n_lines; l++)
@@ -533,19 +528,19 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
         col_w[c] = ri_display_width(b->cols[c]->output);
         for (size_t r = 0; r < n; r++) {
             ri_display_number(b->cols[c]->v[(cells[r].a * p->n_periods + cells[r].t) * ni + cells[r].i], dec[c], num);
-            col_w[c] = fmax(col_w[c], strlen(num));
+            col_w[c] = max_z(col_w[c], strlen(num));
         }
     }
     for (size_t r = 0; r < n; r++) {
-        char *name = shown_name(p, cells[r].a, "");
+        char *name = shown_name(p, cells[r].a);
         if (name)
-            name_nat = fmax(name_nat, ri_display_width(name));
+            name_nat = max_z(name_nat, ri_display_width(name));
         free(name);
-        code_w = fmax(code_w, ri_display_width(p->area_codes[cells[r].a]));
-        period_w = fmax(period_w, ri_display_width(p->periods[cells[r].t]));
+        code_w = max_z(code_w, ri_display_width(p->area_codes[cells[r].a]));
+        period_w = max_z(period_w, ri_display_width(p->periods[cells[r].t]));
         char *label = ri_display_safe(p->industries && b->sort->ind ? p->industries[b->sort->ind[cells[r].i]] : "");
         if (label)
-            label_nat = fmax(label_nat, ri_display_width(label));
+            label_nat = max_z(label_nat, ri_display_width(label));
         free(label);
     }
     /* Names get up to 24 characters, the breakdown label (last) what is left, 24 at least;
@@ -556,9 +551,9 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
     name_w = name_nat < 24 ? name_nat : 24;
     label_w = width > used + name_w + 24 ? width - used - name_w : 24;
     if (used + name_w + label_w > width)
-        name_w = width > used + label_w + 12 ? width - used - label_w : fmin(name_w, 12);
+        name_w = width > used + label_w + 12 ? width - used - label_w : (name_w < 12 ? name_w : 12);
     if (label_w > label_nat) {
-        name_w = fmin(name_nat, name_w + label_w - label_nat);
+        name_w = name_w + label_w - label_nat < name_nat ? name_w + label_w - label_nat : name_nat;
         label_w = label_nat;
     }
 
@@ -577,7 +572,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
     for (size_t r = 0; r < n && !rc; r++) {
         const cell *x = &cells[r];
         size_t k = (x->a * p->n_periods + x->t) * ni + x->i;
-        char *name = shown_name(p, x->a, "");
+        char *name = shown_name(p, x->a);
         char *label = ri_display_safe(p->industries && b->sort->ind ? p->industries[b->sort->ind[x->i]] : "");
         if (!name || !label) {
             rc = ri_oom(err);
@@ -594,7 +589,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
                 ri_display_cell(f, num, col_w[c], 1);
             }
             fprintf(f, "%*s", GAP, "");
-            ri_display_cell(f, label, fmin(ri_display_width(label), label_w), 0);
+            ri_display_cell(f, label, ri_display_width(label) < label_w ? ri_display_width(label) : label_w, 0);
             fputc('\n', f);
         }
         free(name);
@@ -633,11 +628,11 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
             if (isfinite(v) && !(m >= v))
                 m = v;
         }
-        char *name = shown_name(p, a, "");
+        char *name = shown_name(p, a);
         if (name)
-            name_nat = fmax(name_nat, ri_display_width(name));
+            name_nat = max_z(name_nat, ri_display_width(name));
         free(name);
-        code_w = fmax(code_w, ri_display_width(p->area_codes[a]));
+        code_w = max_z(code_w, ri_display_width(p->area_codes[a]));
     }
     dec = ri_display_decimals(b->sort->unit, m);
     /* A slope a year is a fraction of the level: one more decimal than the values, at most 3. */
@@ -649,7 +644,7 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
         for (size_t a = 0; a < p->n_areas; a++)
             if (chosen[a]) {
                 ri_display_number(b->sort->v[a * p->n_periods + t], dec, num);
-                period_w[k] = fmax(period_w[k], strlen(num));
+                period_w[k] = max_z(period_w[k], strlen(num));
             }
     }
     shown = fit_columns(width, 2 + 1 + code_w + GAP + 10 + GAP + 8 + GAP + 5, name_nat, period_w, n, 0, &name_w);
@@ -675,7 +670,7 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
         ri_error terr;
         if (!chosen[a])
             continue;
-        char *name = shown_name(p, a, "");
+        char *name = shown_name(p, a);
         if (!name) {
             free(period_w);
             return ri_oom(err);

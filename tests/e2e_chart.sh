@@ -41,6 +41,15 @@ if head -c 5 "$WORK/gap.pdf" | grep -q '%PDF-'; then ok "a PDF file"; else not_o
 if command -v pdftoppm >/dev/null 2>&1; then
     if pdftoppm -r 20 -png "$WORK/gap.pdf" "$WORK/page" && [ -s "$WORK/page-1.png" ]; then ok "the PDF renders"; else not_ok "pdftoppm cannot render the PDF"; fi
 fi
+# A failed compare keeps the file -o names as it was.
+echo yesterday >"$WORK/keep.svg"
+run -c "$CFG" -P "$PLUGIN_DIR" compare --format svg -o "$WORK/keep.svg" --period 1850
+expect_status "compare -o with a bad period" 2
+if [ "$(cat "$WORK/keep.svg")" = yesterday ] && [ "$(ls "$WORK" | grep -c 'keep.svg.tmp')" -eq 0 ]; then
+    ok "the old file stands, no temporary file left"
+else
+    not_ok "a failed compare changed $WORK/keep.svg or left a temporary file"
+fi
 run -c "$CFG" -P "$PLUGIN_DIR" compare --format png -o "$WORK/no/such/dir/gap.png"
 expect_status "an unwritable -o" 1
 expect_err "the message names the file" "no/such/dir/gap.png: cannot write"
