@@ -7,6 +7,7 @@
 
 #include "compare.h"
 #include "display.h"
+#include "needs.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -194,7 +195,12 @@ static ri_rc chart(FILE *f, const ri_job *job, const ri_results *r, const view *
     co.period = period;
     co.since = o->since;
     co.format = RI_COMPARE_SVG;
-    rc = ri_compare_write(mem, job, r, &co, err);
+    /* The chart's source line names the data of this indicator only. */
+    ri_job *own = NULL;
+    rc = ri_job_view(job, &w->id, 1, NULL, 0, &own, err);
+    if (!rc)
+        rc = ri_compare_write(mem, own, r, &co, err);
+    ri_job_view_free(own);
     if (fclose(mem) != 0 && !rc)
         rc = ri_oom(err);
     if (!rc) {
