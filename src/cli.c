@@ -1,10 +1,12 @@
 /* cli.c — helpers shared by the regind commands (see cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,11 +39,19 @@ void ri_cli_log(void *user, ri_log_level level, const char *msg)
     static const char *const names[] = {"error", "warning", "info", "debug"};
     static const char *const upper[] = {"ERROR", "WARNING", "INFO", "DEBUG"};
     static const int priorities[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
-    const ri_cli *c = user;
+    ri_cli *c = user;
     char stamp[32];
     struct tm tm;
     time_t now;
 
+    if (level == RI_LOG_WARNING && c->keep_warnings) {
+        char **grown = realloc(c->warnings, (c->n_warnings + 1) * sizeof *grown);
+        if (grown) {
+            c->warnings = grown;
+            if ((grown[c->n_warnings] = strdup(msg)))
+                c->n_warnings++;
+        }
+    }
     if (!shown(c, level))
         return;
     switch (log_style) {
@@ -184,6 +194,52 @@ ri_rc ri_cli_build_panel(ri_cli *c, const ri_job *job, ri_panel **panel, ri_erro
     for (size_t k = 0; !rc && k < (*panel)->n_warnings; k++)
         ri_cli_log(c, RI_LOG_WARNING, (*panel)->warnings[k]);
     return rc;
+}
+
+ri_rc ri_cli_write_replace(const char *path, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                           ri_error *err)
+{
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    FILE *f = NULL;
+    int fd;
+    ri_rc rc;
+
+    if (!tmp)
+        return ri_oom(err);
+    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "w"))) {
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot write: %s; expected a writable directory", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            remove(tmp);
+        }
+        free(tmp);
+        return rc;
+    }
+    /* mkstemp makes the file private; the new file is as readable as fopen would make it. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    rc = fn(ctx, f, err);
+    if (fclose(f) != 0 && !rc)
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot write: %s", tmp, strerror(errno));
+    if (!rc && rename(tmp, path) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot replace it: %s", path, strerror(errno));
+    if (rc)
+        remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+void ri_cli_warnings_free(ri_cli *c)
+{
+    for (size_t k = 0; k < c->n_warnings; k++)
+        free(c->warnings[k]);
+    free(c->warnings);
+    c->warnings = NULL;
+    c->n_warnings = 0;
+    c->keep_warnings = 0;
 }
 
 void ri_cli_loaded_free(ri_loaded_job *lj)

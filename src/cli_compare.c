@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "compare.h"
+#include "display.h"
 #include "needs.h"
 #include "suggest.h"
 
@@ -23,6 +25,43 @@ static void warn_overlap(ri_cli *c, const ri_panel *p, const ri_compare_opts *o)
                 o->weight ? "; the weighted mean is not the mean of the population they cover" : "");
 }
 
+typedef struct compare_ctx {
+    const ri_job *job;
+    const ri_results *r;
+    const ri_compare_opts *o;
+} compare_ctx;
+
+static ri_rc write_compare(void *ctx, FILE *f, ri_error *err)
+{
+    const compare_ctx *x = ctx;
+    return ri_compare_write(f, x->job, x->r, x->o, err);
+}
+
+/* Split "a,b" in place into names; -1 when a name is empty or out of memory. */
+static int split_names(char *list, const char *const **out, size_t *n)
+{
+    size_t count = 1;
+    const char **names;
+    for (const char *s = list; *s; s++)
+        count += *s == ',';
+    if (!(names = malloc(count * sizeof *names)))
+        return -1;
+    *n = 0;
+    for (char *s = list, *end;; s = end + 1) {
+        end = s + strcspn(s, ",");
+        names[(*n)++] = s;
+        if (end == s) {
+            free(names);
+            return -1;
+        }
+        if (!*end)
+            break;
+        *end = '\0';
+    }
+    *out = names;
+    return 0;
+}
+
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
 {
     static const char help[] =
@@ -32,7 +71,9 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -i, --indicator ID     compare this indicator (repeatable; default: the job's compare list)\n"
         "  -p, --period P         period to compare (default: the latest with data)\n"
         "  -s, --since P          a time series from period P to --period\n"
-        "  -f, --format FMT       table (default), csv or json\n"
+        "  -f, --format FMT       table (default), csv, json, or a chart: svg, png or pdf\n"
+        "  -o, --output FILE      write to FILE instead of standard output\n"
+        "      --outputs A,B      show these outputs only (default: all that fit the terminal)\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
         "      --stats            add each output's distribution across the compared areas\n"
@@ -45,9 +86,12 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
+        {"outputs", required_argument, NULL, 'O'},   {"output", required_argument, NULL, 'o'},
         {"param", required_argument, NULL, 'X'},     {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
+    char *outputs = NULL;
+    const char *out_path = NULL;
     size_t n_ids = 0;
     ri_loaded_job lj;
     ri_job *full, *view = NULL;
@@ -58,7 +102,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         return RI_RC_DATA;
     memset(&o, 0, sizeof o);
     optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
-    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:o:h", opts, NULL)) != -1) {
         char *end;
         switch (ch) {
         case 'h':
@@ -70,6 +114,8 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 's': o.since = optarg; break;
         case 'S': o.sort = optarg; break;
         case 'A': o.stats = 1; break;
+        case 'O': outputs = optarg; break;
+        case 'o': out_path = optarg; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 'X':
             if (ri_cli_add_param(c, optarg) != 0) {
@@ -92,15 +138,30 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
                 o.format = RI_COMPARE_CSV;
             else if (strcmp(optarg, "json") == 0)
                 o.format = RI_COMPARE_JSON;
+            else if (strcmp(optarg, "svg") == 0)
+                o.format = RI_COMPARE_SVG;
+            else if (strcmp(optarg, "png") == 0)
+                o.format = RI_COMPARE_PNG;
+            else if (strcmp(optarg, "pdf") == 0)
+                o.format = RI_COMPARE_PDF;
             else {
                 free(ids);
-                return ri_cli_usage("compare: --format '%s': expected table, csv or json", optarg);
+                return ri_cli_usage("compare: --format '%s': expected table, csv, json, svg, png or pdf", optarg);
             }
             break;
         default:
             free(ids);
             return RI_RC_USAGE;
         }
+    }
+    if (outputs && split_names(outputs, &o.outputs, &o.n_outputs) != 0) {
+        free(ids);
+        return ri_cli_usage("compare: --outputs '%s': expected output names separated by commas", outputs);
+    }
+    if (!out_path && (o.format == RI_COMPARE_PNG || o.format == RI_COMPARE_PDF) && isatty(STDOUT_FILENO)) {
+        free(ids);
+        return ri_cli_usage("compare: --format %s writes binary data; expected -o FILE or a redirection",
+                            o.format == RI_COMPARE_PNG ? "png" : "pdf");
     }
     o.areas = (const char *const *)argv + optind;
     o.n_areas = (size_t)(argc - optind);
@@ -142,17 +203,22 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         rc = ri_cli_fail(&err);
     } else {
         lj.job = view;
-        ri_rc loaded = ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err);
-        if (!loaded && o.stats)
-            warn_overlap(c, lj.panel, &o);
-        if (loaded || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
+        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)) {
             rc = ri_cli_fail(&err);
-        else if (fflush(stdout) != 0)
-            rc = RI_RC_DATA;
+        } else {
+            compare_ctx x = {lj.job, lj.results, &o};
+            if (o.stats)
+                warn_overlap(c, lj.panel, &o);
+            if (out_path ? ri_cli_write_replace(out_path, write_compare, &x, &err) : write_compare(&x, stdout, &err))
+                rc = ri_cli_fail(&err);
+            else if (!out_path && fflush(stdout) != 0)
+                rc = RI_RC_DATA;
+        }
         lj.job = full;
     }
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
+    free((void *)o.outputs);
     free(ids);
     return rc;
 }
@@ -195,7 +261,9 @@ int ri_cmd_areas(ri_cli *c, int argc, char **argv)
             continue;
         if (pattern && !ri_contains_ci(p->area_codes[a], pattern) && !ri_contains_ci(p->area_names[a], pattern))
             continue;
-        printf("%-10s %-50s %-8s", p->area_codes[a], p->area_names[a], p->area_types[a]);
+        char *name = ri_display_safe(p->area_names[a]);
+        printf("%-10s %-50s %-8s", p->area_codes[a], name ? name : "", p->area_types[a]);
+        free(name);
         for (size_t k = 0; k < p->n_parents[a]; k++)
             printf("%s%s", k ? "," : " ", p->area_codes[p->parents[a][k]]);
         putchar('\n');

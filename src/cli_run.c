@@ -108,6 +108,8 @@ typedef struct run_state {
     size_t n_rendered;
     char **warnings;             /* texts of the warnings computing gave, for the manifest */
     size_t n_warnings;
+    ri_run_report report;   /* for HTML outputs */
+    char generated[32];
 } run_state;
 
 static void run_state_free(run_state *x)
@@ -321,7 +323,7 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
 static int dry_run(run_state *x, ri_error *err)
 {
     if (ri_run_plan_check(&x->plan, err)
-        || ri_run_render(x->job, x->results, &x->plan, x->periods, &x->rendered, &x->n_rendered, err))
+        || ri_run_render(x->job, x->results, &x->plan, x->periods, &x->report, &x->rendered, &x->n_rendered, err))
         return ri_cli_report(x->cli, err);
     for (size_t i = 0; i < x->n_rendered; i++)
         printf("would write %s (%s, %zu bytes, sha256 %s)\n", x->rendered[i].path, x->rendered[i].format,
@@ -337,7 +339,7 @@ static int commit(run_state *x, const run_opts *o, ri_error *err)
     const ri_written *w;
     size_t n;
 
-    if (ri_run_stage(x->job, x->results, &x->plan, x->periods, &x->staging, err)
+    if (ri_run_stage(x->job, x->results, &x->plan, x->periods, &x->report, &x->staging, err)
         || ri_run_stage_manifest(x->staging, x->plan.manifest, write_manifest, x, err))
         return -1;
     if (o->pause_before_rename) {
@@ -395,6 +397,11 @@ static int run_job(run_state *x, const run_opts *o)
     }
     if (compute(x, period, &err))
         return failed(x, &err);
+    ri_iso_time(time(NULL), x->generated);
+    x->report.manifest = x->manifest;
+    x->report.warnings = (const char *const *)x->cli->warnings;
+    x->report.n_warnings = x->cli->n_warnings;
+    x->report.generated = x->generated;
     if (o->dry_run)
         return dry_run(x, &err);
     rc = commit(x, o, &err);
@@ -417,8 +424,10 @@ int ri_cmd_run(ri_cli *c, int argc, char **argv)
     memset(&x, 0, sizeof x);
     x.cli = c;
     x.started = time(NULL);
+    c->keep_warnings = 1;
     rc = run_job(&x, &o);
     run_state_free(&x);
+    ri_cli_warnings_free(c);
     ri_cli_log_style_set(RI_CLI_LOG_PLAIN);
     return rc;
 }

@@ -6,8 +6,11 @@
  * default period (the latest with data), ranking and percentiles among all
  * areas of the compared type, the summary line and --stats distribution,
  * series with least-squares trends (--since), rows by breakdown for outputs
- * by industry or scope, and the human table's number format (thousands
- * separators, units legend, "n/a" for missing values).
+ * by industry or scope, and the human table's layout: fitted to the
+ * terminal width (columns that do not fit are named, long names shortened),
+ * each column in the precision display.h chooses for it, a units legend,
+ * "n/a" for missing values; and what the charts of a comparison show
+ * (chart.c draws them).
  */
 #ifndef RI_COMPARE_H
 #define RI_COMPARE_H
@@ -21,7 +24,10 @@
 typedef enum ri_compare_format {
     RI_COMPARE_TABLE = 0,
     RI_COMPARE_CSV = 1,
-    RI_COMPARE_JSON = 2
+    RI_COMPARE_JSON = 2,
+    RI_COMPARE_SVG = 3,  /* charts (chart.h) */
+    RI_COMPARE_PNG = 4,
+    RI_COMPARE_PDF = 5
 } ri_compare_format;
 
 typedef struct ri_compare_opts {
@@ -37,7 +43,34 @@ typedef struct ri_compare_opts {
     int stats;                  /* print each output's distribution across the group */
     const char *weight;         /* measure weighting the mean in --stats (e.g. population); NULL = none */
     ri_compare_format format;
+    const char *const *outputs; /* --outputs: the outputs shown; none = each indicator's all */
+    size_t n_outputs;
+    size_t width;               /* table width in characters; 0 = ri_display_columns() */
 } ri_compare_opts;
+
+/* Mark in mask the areas arg names: an exact code, else name fragments of the compared type,
+   else of any type. RI_RC_USAGE, with the closest name suggested, when it names none. */
+ri_rc ri_compare_select_area(const ri_panel *p, const char *arg, const char *type, unsigned char *mask,
+                             ri_error *err);
+
+/* The latest period in which an area marked in mask has a value of col (the last period when none has). */
+size_t ri_compare_latest(const ri_panel *p, const ri_result_col *col, const unsigned char *mask);
+
+/* The areas of one output in one period as compare ranks them. */
+typedef struct ri_ranked {
+    double *vals;   /* [n_areas] the output's values in the period */
+    double *rank;   /* [n_areas] rank among the group (1 = highest), NaN outside it or when missing */
+    double *pct;    /* [n_areas] percentile among the group */
+    size_t *rows;   /* the chosen areas but the benchmark: highest first, missing last, ties by code */
+    size_t n_rows;  /* cut to top when top > 0 */
+} ri_ranked;
+
+/* Rank the chosen areas of col in period t (areas are marked in chosen and group);
+   free with ri_ranked_free. Ties are broken by area code. */
+ri_rc ri_compare_rank(const ri_panel *p, const ri_result_col *col, size_t t, const unsigned char *chosen,
+                      const unsigned char *group, size_t benchmark, size_t top, ri_ranked *out,
+                      ri_error *err);
+void ri_ranked_free(ri_ranked *r);
 
 /* Write the comparison of the indicators in r (already restricted to the ones wanted). */
 ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r,

@@ -65,7 +65,7 @@ static const char *const run_keys[] = {
 static const char *const first_file_keys[] = {"outputs", "compare", "run", NULL};
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
-static const char *const format_names[] = {"csv", "json", NULL};
+static const char *const format_names[] = {"csv", "json", "html", NULL};
 static const char *const sample_names[] = {"all", "balanced", NULL};
 static const char *const members_rule_names[] = {"strict", "complete_members", "present_members", NULL};
 
@@ -1356,14 +1356,14 @@ static ri_rc take_indicator_ids(loader *ld, const config_setting_t *s, char ***o
 
 /* ------------------------------------------------------------ outputs and compare */
 
-static int ends_with_json(const char *path)
+/* 1 when path ends with ext (lower case), ignoring ASCII case. */
+static int ends_with(const char *path, const char *ext)
 {
-    size_t n = strlen(path);
-    const char *ext = ".json";
-    if (n < 5)
+    size_t n = strlen(path), k = strlen(ext);
+    if (n < k)
         return 0;
-    for (size_t i = 0; i < 5; i++) {
-        char c = path[n - 5 + i];
+    for (size_t i = 0; i < k; i++) {
+        char c = path[n - k + i];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
         if (c != ext[i])
@@ -1395,7 +1395,7 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
         TRY(loc_of(ld, g, &out->loc));
         TRY(check_keys(ld, g, output_keys));
         TRY(str_member(ld, g, "file", STR_REQUIRED | STR_PATH, owner, &out->path));
-        format = ends_with_json(out->path) ? RI_FORMAT_JSON : RI_FORMAT_CSV;
+        format = ends_with(out->path, ".json") ? RI_FORMAT_JSON : ends_with(out->path, ".html") ? RI_FORMAT_HTML : RI_FORMAT_CSV;
         TRY(choice_member(ld, g, "format", format_names, &format));
         out->format = (ri_format)format;
         if ((e = config_setting_get_member(g, "indicators")))

@@ -690,6 +690,27 @@ static int used_later(const ri_job *job, size_t k)
     return 0;
 }
 
+/* An id that names no indicator: the nearest ids, or all of them when none is near. */
+static ri_rc unknown_indicator(const ri_job *job, const char *id, ri_error *err)
+{
+    const char **ids = malloc((job->n_indicators + 1) * sizeof *ids);
+    char list[1024] = "";
+    size_t len = 0;
+    if (!ids)
+        return ri_oom(err);
+    for (size_t k = 0; k < job->n_indicators; k++)
+        ids[k] = job->indicators[k].id;
+    const char *near = ri_suggest(id, ids, job->n_indicators);
+    for (size_t k = 0; k < job->n_indicators && len < sizeof list; k++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", ids[k]);
+    free(ids);
+    if (near)
+        return ri_fail(err, RI_RC_USAGE, "%s: no indicator \"%s\" in the job; did you mean \"%s\"? (the job has %s)",
+                       job->path, id, near, list);
+    return ri_fail(err, RI_RC_USAGE, "%s: no indicator \"%s\" in the job; expected one of %s",
+                   job->path, id, job->n_indicators ? list : "(none)");
+}
+
 ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
                     const ri_engine_opts *opts, ri_results **out, ri_error *err)
 {
@@ -704,8 +725,7 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
         while (k < job->n_indicators && strcmp(job->indicators[k].id, opts->only[i]) != 0)
             k++;
         if (k == job->n_indicators) {
-            rc = ri_fail(err, RI_RC_USAGE, "%s: no indicator \"%s\" in the job; see its indicators section",
-                         job->path, opts->only[i]);
+            rc = unknown_indicator(job, opts->only[i], err);
             break;
         }
     }

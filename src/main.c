@@ -26,6 +26,7 @@ static const char main_help[] =
     "\n"
     "Commands:\n"
     "  compare [AREA...]   indicator values side by side for areas and the benchmark\n"
+    "  report [AREA...]    one self-contained HTML page: charts, tables, sources and method\n"
     "  run                 compute every indicator and write the configured outputs\n"
     "  check               validate the job, its datasets and plugins without computing\n"
     "  areas [PATTERN]     list area codes, names, types and parents in the data\n"
@@ -95,8 +96,8 @@ int main(int argc, char **argv)
         int (*fn)(ri_cli *, int, char **);
     } commands[] = {{"list", ri_cmd_list}, {"describe", ri_cmd_describe}, {"check", ri_cmd_check},
                     {"run", ri_cmd_run},   {"compare", ri_cmd_compare},   {"areas", ri_cmd_areas},
-                    {"new-plugin", ri_cmd_new_plugin}};
-    ri_cli c = {NULL, NULL, 0, NULL, 0, 1, 0, NULL, 0};
+                    {"new-plugin", ri_cmd_new_plugin}, {"report", ri_cmd_report}};
+    ri_cli c = {.verbosity = 1};
     int ch, rc = -1;
 
     ri_stats_init();
@@ -136,7 +137,7 @@ int main(int argc, char **argv)
             if (strcmp(commands[i].name, name) == 0)
                 rc = commands[i].fn(&c, argc - optind, argv + optind);
         if (rc < 0)
-            rc = ri_cli_usage("unknown command '%s'; expected compare, run, check, areas, list, describe or new-plugin", name);
+            rc = ri_cli_usage("unknown command '%s'; expected compare, report, run, check, areas, list, describe or new-plugin", name);
     }
     for (size_t i = 0; i < c.n_plugin_dirs; i++)
         free(c.plugin_dirs[i]);

@@ -13,6 +13,7 @@
 
 #include "output_csv.h"
 #include "output_json.h"
+#include "report.h"
 
 #define TEMP_MARK ".regind-tmp-"
 /* mkstemp replaces exactly these six characters. */
@@ -344,11 +345,49 @@ ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *
 
 static const char *format_name(ri_format f)
 {
-    return f == RI_FORMAT_JSON ? "json" : "csv";
+    return f == RI_FORMAT_JSON ? "json" : f == RI_FORMAT_HTML ? "html" : "csv";
 }
 
-static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const unsigned char *periods, int fd,
-                          ri_written *w, ri_error *err)
+/* The report of an HTML output: its indicators (else the compare list), the compared type, and
+   the one period written (else the compare period, else each indicator's latest). */
+static ri_rc write_html(ri_sink *sink, const ri_job *job, const ri_output_cfg *o, const ri_results *r,
+                        const unsigned char *periods, const ri_run_report *rep, ri_error *err)
+{
+    ri_report_opts ro;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem;
+    ri_rc rc;
+
+    if (!rep || !rep->manifest)
+        return ri_fail(err, RI_RC_DATA, "an HTML output needs the run's manifest");
+    memset(&ro, 0, sizeof ro);
+    ro.indicators = (const char *const *)(o->indicators ? o->indicators : job->compare.indicators);
+    ro.n_indicators = o->indicators ? o->n_indicators : job->compare.n_indicators;
+    if (!ro.indicators)
+        ro.n_indicators = 0;
+    ro.area_type = job->compare.area_type ? job->compare.area_type : "LEP";
+    ro.period = job->compare.period;
+    for (size_t t = 0; periods && t < r->panel->n_periods; t++)
+        if (periods[t])
+            ro.period = r->panel->periods[t];
+    ro.warnings = rep->warnings;
+    ro.n_warnings = rep->n_warnings;
+    ro.generated = rep->generated;
+    if (!(mem = open_memstream(&text, &size)))
+        return ri_oom(err);
+    rc = ri_report_write(mem, job, r, rep->manifest, &ro, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = ri_oom(err);
+    if (!rc)
+        ri_sink_write(sink, text, size);
+    free(text);
+    return rc;
+}
+
+static ri_rc write_output(const ri_job *job, const ri_output_cfg *o, const ri_results *r,
+                          const unsigned char *periods, const ri_run_report *rep, int fd, ri_written *w,
+                          ri_error *err)
 {
     ri_selection sel = {NULL, periods, (const char *const *)o->indicators, o->n_indicators, NULL};
     ri_sink_summary sum;
@@ -357,7 +396,9 @@ static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const uns
 
     if (rc)
         return rc;
-    rc = o->format == RI_FORMAT_JSON ? ri_write_json(sink, r, &sel, err) : ri_write_csv(sink, r, &sel, err);
+    rc = o->format == RI_FORMAT_JSON   ? ri_write_json(sink, r, &sel, err)
+         : o->format == RI_FORMAT_HTML ? write_html(sink, job, o, r, periods, rep, err)
+                                       : ri_write_csv(sink, r, &sel, err);
     if (rc) {
         ri_sink_close(sink, NULL, NULL);
         return rc;
@@ -410,15 +451,16 @@ static ri_rc open_temp(const char *final, char **tmp, int *fd, ri_error *err)
 }
 
 /* Write an output to a new temporary file beside final; *tmp names it, even after a failure. */
-static ri_rc write_output_temp(const char *final, const ri_output_cfg *o, const ri_results *r,
-                               const unsigned char *periods, char **tmp, ri_written *w, ri_error *err)
+static ri_rc write_output_temp(const char *final, const ri_job *job, const ri_output_cfg *o, const ri_results *r,
+                               const unsigned char *periods, const ri_run_report *rep, char **tmp, ri_written *w,
+                               ri_error *err)
 {
     int fd;
     ri_rc rc = open_temp(final, tmp, &fd, err);
 
     if (rc)
         return rc;
-    rc = write_output(o, r, periods, fd, w, err);
+    rc = write_output(job, o, r, periods, rep, fd, w, err);
     if (!rc && fsync(fd) != 0)
         rc = ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno));
     if (close(fd) != 0 && !rc)
@@ -461,7 +503,8 @@ void ri_written_free(ri_written *w, size_t n)
 }
 
 ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                    const unsigned char *periods, ri_written **written, size_t *n_written, ri_error *err)
+                    const unsigned char *periods, const ri_run_report *rep, ri_written **written,
+                    size_t *n_written, ri_error *err)
 {
     size_t n = plan->n_outputs;
     ri_written *w = calloc(n ? n : 1, sizeof *w);
@@ -477,7 +520,7 @@ ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *p
             break;
         }
         /* No file: the sink only counts and hashes what would be written. */
-        if ((rc = write_output(&job->outputs[i], r, periods, -1, &w[i], err)))
+        if ((rc = write_output(job, &job->outputs[i], r, periods, rep, -1, &w[i], err)))
             ri_error_prefix(err, "%s: ", plan->outputs[i]);
     }
     if (rc) {
@@ -507,7 +550,8 @@ struct ri_staging {
 };
 
 ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                   const unsigned char *periods, ri_staging **out, ri_error *err)
+                   const unsigned char *periods, const ri_run_report *rep, ri_staging **out,
+                   ri_error *err)
 {
     size_t n = plan->n_outputs;
     ri_staging *s = calloc(1, sizeof *s);
@@ -526,7 +570,7 @@ ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *pl
             ri_staging_free(s);
             return ri_oom(err);
         }
-        if (write_output_temp(plan->outputs[i], &job->outputs[i], r, periods, &s->files[i].tmp, w, err)) {
+        if (write_output_temp(plan->outputs[i], job, &job->outputs[i], r, periods, rep, &s->files[i].tmp, w, err)) {
             ri_staging_free(s);
             return err->code;
         }

@@ -85,17 +85,26 @@ ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *
 
 typedef struct ri_written {
     char *path;           /* final path */
-    const char *format;   /* "csv" or "json" */
+    const char *format;   /* "csv", "json" or "html" */
     size_t bytes;
     char sha256[RI_SHA256_HEX];
 } ri_written;
 
 void ri_written_free(ri_written *w, size_t n);
 
-/* Render every output in memory (a dry run): what would be written, and its digest. */
+/* What an HTML output (report.h) shows beside the results. */
+typedef struct ri_run_report {
+    const struct ri_manifest *manifest; /* the run's, with its inputs hashed */
+    const char *const *warnings;        /* warnings logged while computing */
+    size_t n_warnings;
+    const char *generated;              /* when, as text */
+} ri_run_report;
+
+/* Render every output in memory (a dry run): what would be written, and its digest.
+   rep: for HTML outputs; may be NULL when the job has none. */
 ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                    const unsigned char *periods, ri_written **written, size_t *n_written,
-                    ri_error *err);
+                    const unsigned char *periods, const ri_run_report *rep, ri_written **written,
+                    size_t *n_written, ri_error *err);
 
 typedef struct ri_staging ri_staging;
 
@@ -105,7 +114,8 @@ typedef struct ri_staging ri_staging;
  * and *out is NULL.
  */
 ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                   const unsigned char *periods, ri_staging **out, ri_error *err);
+                   const unsigned char *periods, const ri_run_report *rep, ri_staging **out,
+                   ri_error *err);
 
 /* The staged outputs (final paths, sizes, digests), valid until ri_staging_free. */
 const ri_written *ri_staging_outputs(const ri_staging *s, size_t *n);

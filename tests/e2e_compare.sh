@@ -5,11 +5,39 @@
 run -c "$CFG" -P "$PLUGIN_DIR" compare
 expect_status "compare (table)" 0
 expect_out "table names the benchmark" "E92000001"
-expect_out "table ranks London first, at the 100th percentile" "     1   100  London"
+expect_out "table ranks London first, at the 100th percentile" "     1  100  London"
 expect_out "table has the units legend" "gva_per_head = GBP per head"
 # 38 LEPs + the benchmark row.
 rows=$(grep -c ' E37000' "$WORK/out")
 if [ "$rows" -eq 38 ]; then ok "table lists all 38 LEPs"; else not_ok "table lists $rows LEPs, expected 38"; fi
+
+# Without COLUMNS the table fits 100 characters: the first outputs, and a line naming the rest.
+width=$(wc -L < "$WORK/out")
+if [ "$width" -le 100 ]; then ok "table fits 100 columns ($width)"; else not_ok "table is $width characters wide"; fi
+expect_out "outputs left out are named" "Not shown, to fit 100 columns: gap_total_gbp_m,target_gbp_m"
+# One precision per column: gap_pct to 1 dp (Oxfordshire 9.0 beside 4.4), GBP as whole pounds.
+expect_out "index and percentage points to one decimal" "Oxfordshire                   E37000053        32,961  109.0     -9.0            -2,721"
+COLUMNS=120 run -c "$CFG" -P "$PLUGIN_DIR" compare
+width=$(wc -L < "$WORK/out")
+if [ "$width" -le 120 ]; then ok "COLUMNS=120: table fits ($width)"; else not_ok "COLUMNS=120: table is $width characters wide"; fi
+COLUMNS=200 run -c "$CFG" -P "$PLUGIN_DIR" compare
+# South East Midlands 2019: gap 51.4 GBP m, target half of it, 25.7, shown whole like the rest of the column.
+expect_out "wide terminal shows every output, GBP million as whole numbers" "0.1                30               51            26"
+if grep -q 'Not shown' "$WORK/out"; then not_ok "nothing left out at 200 columns"; else ok "nothing left out at 200 columns"; fi
+run -c "$CFG" -P "$PLUGIN_DIR" compare --outputs target_gbp_m,index --top 1
+expect_status "compare --outputs" 0
+expect_out "--outputs picks the columns in the indicator's order" "index  target_gbp_m"
+if grep -q 'gva_per_head  ' "$WORK/out"; then not_ok "--outputs leaves the others out"; else ok "--outputs leaves the others out"; fi
+run -c "$CFG" -P "$PLUGIN_DIR" compare --outputs taget_gbp_m
+expect_status "compare --outputs with a typo" 2
+expect_err "--outputs suggests the nearest output" 'did you mean "target_gbp_m"?'
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i prodctivity
+expect_status "compare -i with a typo" 2
+expect_err "-i suggests the nearest indicator" 'did you mean "productivity"?'
+# Each indicator in its own latest period: GVA per head ends in 2019, productivity in 2022.
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap -i productivity --top 1
+expect_out "gap in its latest period" "gap (plugin gva_gap), 2019:"
+expect_out "productivity in its latest period" "productivity (plugin productivity), 2022:"
 
 run -c "$CFG" -P "$PLUGIN_DIR" compare --format csv
 expect_status "compare --format csv" 0
@@ -66,7 +94,7 @@ expect_status "compare --since" 0
 expect_out "series header" "2017"
 expect_out "name fragment matches case-insensitively" "Lancashire"
 
-run -c "$CFG" -P "$PLUGIN_DIR" compare --stats --weight population
+COLUMNS=200 run -c "$CFG" -P "$PLUGIN_DIR" compare --stats --weight population
 expect_status "compare --stats --weight" 0
 # Mean of the 38 published LEP GVA-per-head figures for 2019, and the same weighted by population
 # (LEPs overlap, so shared districts weigh twice), from the enterprise regions tables T1 and T6.
@@ -186,5 +214,20 @@ expect_err "unknown area message" 'no area matches "Atlantis"'
 run -c "$CFG" -P "$PLUGIN_DIR" compare --period 1850
 expect_status "unknown period" 2
 expect_err "unknown period message" "--period 1850: no such period in the data; expected "
+
+# Names from the data are shown with control characters escaped, never sent to the terminal:
+# an OSC sequence that would retitle the window and a colour change.
+printf 'area,name,year,gva,pop\nA1,\033]0;pwned\007Evil\033[31m,2020,10,1\nA2,Plain,2020,20,1\n' > "$WORK/esc.csv"
+cat > "$WORK/esc.cfg" <<'CFG'
+datasets = ( { id = "d"; file = "esc.csv"; area = "area"; area_name = "name"; period = "year";
+               measures = { gva = "gva"; pop = "pop"; }; additive = [ "gva", "pop" ]; } );
+geography = { aggregates = ( { code = "ALL"; name = "All"; type = "Total"; members_type = "Other"; } ); };
+indicators = ( { id = "g"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; };
+                 params = { gva_scale = 1.0; }; benchmark = "ALL"; group_type = "Other"; } );
+CFG
+run -c "$WORK/esc.cfg" -P "$PLUGIN_DIR" compare -i g
+expect_status "compare names with control characters" 0
+if grep -q "$(printf '\033')" "$WORK/out"; then not_ok "no raw ESC reaches the terminal"; else ok "no raw ESC reaches the terminal"; fi
+expect_out "the escape is shown" '\x1b]0;pwned\x07Evil\x1b[31m'
 
 finish

@@ -322,13 +322,22 @@ expect_out "run --help documents the exit codes" "3 another run of the job holds
 mkdir "$WORK/nightly"
 run -c "$SRCDIR/conf/nightly.cfg" -P "$PLUGIN_DIR" run --output-dir "$WORK/nightly"
 expect_status "conf/nightly.cfg" 0
-if [ -s "$WORK/nightly/lep-nightly.csv" ] && [ -s "$WORK/nightly/lep-nightly.json" ] && [ -s "$WORK/nightly/nightly.manifest.json" ]; then
-    ok "nightly job wrote its csv, json and manifest"
+if [ -s "$WORK/nightly/lep-nightly.csv" ] && [ -s "$WORK/nightly/lep-nightly.json" ] && [ -s "$WORK/nightly/lep-nightly.html" ] \
+   && [ -s "$WORK/nightly/nightly.manifest.json" ]; then
+    ok "nightly job wrote its csv, json, html and manifest"
 else
     not_ok "nightly job outputs missing: $(ls -A "$WORK/nightly")"
 fi
 # ONS enterprise regions (May 2021), 2019: Black Country GVA 22,282 / population 1,198,881 = 18,585.66.
 expect_value "nightly: Black Country GVA per head 2019" "$WORK/nightly/lep-nightly.csv" E37000001 2019 gva_per_head 18585.66 0.01
+# The page is the report of this run: both indicators, and its outputs recorded in the manifest.
+if grep -q '<h2>gap: gva_per_head, 2019</h2>' "$WORK/nightly/lep-nightly.html" \
+   && grep -q '<h2>productivity: gva_per_hour, 2022</h2>' "$WORK/nightly/lep-nightly.html"; then
+    ok "nightly html reports gap (2019) and productivity (2022)"
+else
+    not_ok "nightly html lacks an indicator section"
+fi
+if grep -q '"format": *"html"' "$WORK/nightly/nightly.manifest.json"; then ok "the manifest lists the html output"; else not_ok "the manifest lacks the html output"; fi
 run -c "$SRCDIR/conf/nightly.cfg" -P "$PLUGIN_DIR" run --output-dir "$WORK/nightly"
 expect_status "nightly job again" 0
 expect_err "nightly job skips when nothing changed" "inputs unchanged since"
