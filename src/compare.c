@@ -267,6 +267,25 @@ static void print_left_out(FILE *f, const ri_result_col *const *cols, size_t n, 
     free(list);
 }
 
+/* A rate or ratio ("GBP per head", "index ...", "ratio ..."), as opposed to a total or a change. */
+static int unit_is_ratio(const char *unit)
+{
+    return strstr(unit, " per ") || strncmp(unit, "index", 5) == 0 || strncmp(unit, "ratio", 5) == 0;
+}
+
+/* A sum over an area ("GBP million", "persons"): its mean weighted by population means nothing. */
+static int unit_is_total(const char *unit)
+{
+    return !unit_is_ratio(unit) && unit[0] != '%' && strncmp(unit, "percentage", 10) != 0;
+}
+
+/* The coefficient of variation compares spreads of positive ratios; of a gap or a change whose
+   mean is near zero or negative it is noise, so it is shown only for those. */
+static int cv_means_something(const char *unit, const ri_stats_summary *s)
+{
+    return !isnan(s->cv) && unit_is_ratio(unit) && s->min > 0;
+}
+
 /* The full distribution of every output across the compared group (--stats). */
 static void print_stats(FILE *f, const ri_panel *p, const block *b, const unsigned char *group,
                         const double *weights, const char *weight_name, size_t width, double *vals)
@@ -292,7 +311,7 @@ static void print_stats(FILE *f, const ri_panel *p, const block *b, const unsign
             ADD(" (%zu missing)", s.n_missing);
         ri_display_number(s.mean, dec, num);
         ADD("; mean %s", num);
-        if (weights) {
+        if (weights && !unit_is_total(b->cols[c]->unit)) {
             double *wv = malloc(p->n_areas * sizeof *wv), *ww = malloc(p->n_areas * sizeof *ww);
             size_t k = 0;
             if (wv && ww) {
@@ -311,7 +330,7 @@ static void print_stats(FILE *f, const ri_panel *p, const block *b, const unsign
         ADD("; median %s", num);
         ri_display_number(s.sd, dec, num);
         ADD("; sd %s", num);
-        if (!isnan(s.cv))
+        if (cv_means_something(b->cols[c]->unit, &s))
             ADD("; cv %.3f", s.cv);
         ri_display_number(s.min, dec, num);
         ADD("; min %s (%s)", num, p->area_names[s.argmin]);
@@ -427,7 +446,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
         ri_display_number(s.median, dec, med);
         ri_display_number(s.min, dec, lo);
         ri_display_number(s.max, dec, hi);
-        if (!isnan(s.cv))
+        if (cv_means_something(b->sort->unit, &s))
             snprintf(cv, sizeof cv, "; coefficient of variation %.3f", s.cv);
         if (s.n_missing)
             snprintf(miss, sizeof miss, "; %zu missing", s.n_missing);

@@ -3,6 +3,25 @@
 # parameter overrides with --param.
 . "$SRCDIR/tests/lib.sh"
 
+# ---------------------------------------------------------------- statistics that mean something
+
+run -c "$CFG" -P "$PLUGIN_DIR" compare --stats --weight population
+expect_status "compare --stats --weight population" 0
+# A coefficient of variation for ratios of positive quantities only; no weighted mean of a total.
+expect_out "cv of GVA per head" "cv 0.276"
+if grep -A1 'gap_pct \[' "$WORK/out" | grep -q 'cv '; then not_ok "no cv of a gap"; else ok "no cv of a gap"; fi
+if grep -A1 'gap_total_gbp_m \[' "$WORK/out" | grep -q 'weighted'; then
+    not_ok "no population-weighted mean of a total"
+else
+    ok "no population-weighted mean of a total"
+fi
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i real_growth
+expect_status "compare real growth" 0
+if grep -q "coefficient of variation" "$WORK/out"; then not_ok "no cv of growth rates"; else ok "no cv of growth rates"; fi
+# A negative "target" would read as money to take away: areas ahead of England have none.
+run -c "$CFG" -P "$PLUGIN_DIR" compare --format csv London
+expect_out "London's target is n/a" "E37000051,London,2019,,gap,target_gbp_m,,"
+
 # ---------------------------------------------------------------- own data beside the default job
 
 # An ONS-style table (areas down, years across, a ".." marker, a row of an area with every value
