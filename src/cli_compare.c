@@ -62,6 +62,78 @@ static int split_names(char *list, const char *const **out, size_t *n)
     return 0;
 }
 
+/*
+ * --peers ARG: a group of the job (groups = ...) or codes and parts of names separated by
+ * commas. The areas must be of one type; their mean becomes an area of the panel and of the
+ * results, which compare shows as the benchmark, ranking the areas among themselves.
+ */
+static ri_rc make_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_compare_opts *o,
+                        unsigned char **mask_out, char *label, size_t label_size, ri_error *err)
+{
+    const ri_group_cfg *g = NULL;
+    const char *const *names = NULL;
+    const char **split = NULL;
+    char *copy = NULL, name[200];
+    size_t n = 0, count = 0, first = (size_t)-1;
+    ri_panel *p = lj->panel;
+    unsigned char *mask = NULL, *grown;
+    ri_rc rc = RI_RC_OK;
+
+    for (size_t k = 0; k < job->n_groups && !g; k++)
+        if (strcmp(job->groups[k].id, arg) == 0)
+            g = &job->groups[k];
+    if (g) {
+        names = (const char *const *)g->members;
+        n = g->n_members;
+    } else if (!(copy = strdup(arg)) || split_names(copy, (const char *const **)&split, &n) != 0) {
+        free(copy);
+        return ri_fail(err, RI_RC_USAGE, "--peers '%s': expected a group id of the job or areas separated by commas", arg);
+    } else {
+        names = split;
+    }
+    if (!(mask = calloc(p->n_areas + 1, 1)))
+        rc = ri_oom(err);
+    for (size_t k = 0; k < n && !rc; k++)
+        if ((rc = ri_compare_select_area(p, names[k], o->area_type, mask, err)))
+            ri_error_prefix(err, "--peers: ");
+    for (size_t a = 0; a < p->n_areas && !rc; a++) {
+        if (!mask[a])
+            continue;
+        if (first == (size_t)-1)
+            first = a;
+        else if (strcmp(p->area_types[a], p->area_types[first]) != 0)
+            rc = ri_fail(err, RI_RC_USAGE, "--peers: %s (%s) is of type %s and %s (%s) of type %s; expected areas of one type",
+                         p->area_codes[first], p->area_names[first], p->area_types[first], p->area_codes[a],
+                         p->area_names[a], p->area_types[a]);
+        count++;
+    }
+    if (!rc && count < 2)
+        rc = ri_fail(err, RI_RC_USAGE, "--peers '%s' names %zu area; expected at least two to compare", arg, count);
+    if (!rc) {
+        o->area_type = p->area_types[first];
+        snprintf(label, label_size, "%s (%zu %s areas)", g ? g->id : "the peers", count, o->area_type);
+        snprintf(name, sizeof name, "Mean of %s", label);
+        o->peers_label = label;
+        rc = ri_results_add_mean_area(lj->results, p, mask, "PEERS", name, "Peers", &o->peers_area, err);
+    }
+    /* The mask covers the new area too, outside the group. */
+    if (!rc && !(grown = realloc(mask, p->n_areas))) {
+        rc = ri_oom(err);
+    } else if (!rc) {
+        mask = grown;
+        mask[o->peers_area] = 0;
+    }
+    free(split);
+    free(copy);
+    if (rc) {
+        free(mask);
+        return rc;
+    }
+    o->peers = mask;
+    *mask_out = mask;
+    return RI_RC_OK;
+}
+
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
 {
     static const char help[] =
@@ -79,7 +151,9 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "      --stats            add each output's distribution across the compared areas\n"
         "      --weight MEASURE   with --stats, also the mean weighted by MEASURE (e.g. population)\n"
         "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n"
-        "      --param ID.NAME=VALUE  set parameter NAME of indicator ID (repeatable)\n";
+        "      --param ID.NAME=VALUE  set parameter NAME of indicator ID (repeatable)\n"
+        "      --peers GROUP      rank among a group of the job, or among areas given as\n"
+        "                         \"A,B,C\" (codes or parts of names), against their mean\n";
     static const struct option opts[] = {
         {"indicator", required_argument, NULL, 'i'}, {"period", required_argument, NULL, 'p'},
         {"since", required_argument, NULL, 's'},     {"format", required_argument, NULL, 'f'},
@@ -87,8 +161,12 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
         {"outputs", required_argument, NULL, 'O'},   {"output", required_argument, NULL, 'o'},
-        {"param", required_argument, NULL, 'X'},     {NULL, 0, NULL, 0}};
+        {"param", required_argument, NULL, 'X'},     {"peers", required_argument, NULL, 'G'},
+        {NULL, 0, NULL, 0}};
     ri_compare_opts o;
+    const char *peers = NULL;
+    unsigned char *peers_mask = NULL;
+    char peers_label[160];
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
     char *outputs = NULL;
     const char *out_path = NULL;
@@ -117,6 +195,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'O': outputs = optarg; break;
         case 'o': out_path = optarg; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
+        case 'G': peers = optarg; break;
         case 'X':
             if (ri_cli_add_param(c, optarg) != 0) {
                 free(ids);
@@ -207,17 +286,21 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             rc = ri_cli_fail(&err);
         } else {
             compare_ctx x = {lj.job, lj.results, &o};
-            if (o.stats)
-                warn_overlap(c, lj.panel, &o);
-            if (out_path ? ri_cli_write_replace(out_path, write_compare, &x, &err) : write_compare(&x, stdout, &err))
+            if (peers && make_peers(full, &lj, peers, &o, &peers_mask, peers_label, sizeof peers_label, &err))
                 rc = ri_cli_fail(&err);
-            else if (!out_path && fflush(stdout) != 0)
+            else if (o.stats && !peers)
+                warn_overlap(c, lj.panel, &o);
+            if (!rc && (out_path ? ri_cli_write_replace(out_path, write_compare, &x, &err)
+                                 : write_compare(&x, stdout, &err)))
+                rc = ri_cli_fail(&err);
+            else if (!rc && !out_path && fflush(stdout) != 0)
                 rc = RI_RC_DATA;
         }
         lj.job = full;
     }
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
+    free(peers_mask);
     free((void *)o.outputs);
     free(ids);
     return rc;

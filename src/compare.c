@@ -173,6 +173,7 @@ void ri_ranked_free(ri_ranked *r)
 /* Space between the columns of a table. */
 #define GAP 2
 #define BENCH_TAG " [benchmark]"
+#define PEERS_TAG " [mean]"
 
 /*
  * How many of n columns of widths w[] are shown beside fixed columns that
@@ -357,6 +358,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     size_t t = b->t, n_lines, nc = b->n_cols, name_nat = 4, code_w = 4, name_w, shown;
     const ri_indicator_cfg *ind = indicator_cfg(job, b->id);
     int has_bench = b->benchmark != RI_NO_AREA;
+    const char *tag_text = o->peers ? PEERS_TAG : BENCH_TAG;
     ri_ranked rk;
     ri_stats_summary s;
     ri_error serr;
@@ -380,7 +382,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
             rc = ri_oom(err);
             goto done;
         }
-        name_nat = max_z(name_nat, ri_display_width(names[l]) + (has_bench && l == rk.n_rows ? strlen(BENCH_TAG) : 0));
+        name_nat = max_z(name_nat, ri_display_width(names[l]) + (has_bench && l == rk.n_rows ? strlen(tag_text) : 0));
         code_w = max_z(code_w, ri_display_width(p->area_codes[a]));
     }
     for (size_t c = 0; c < nc; c++) {
@@ -399,10 +401,18 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     }
     shown = fit_columns(width, 2 + 4 + 1 + 4 + GAP + 1 + code_w, name_nat, col_w, nc, o->n_outputs > 0, &name_w);
 
-    wrapf(f, 0, width, "%s (plugin %s), %s: %s areas ranked by %s%s%s%s%s", b->id, ind ? ind->plugin : "?",
-          p->periods[t], o->area_type, b->sort->output, has_bench ? "; benchmark " : "",
-          has_bench ? p->area_codes[b->benchmark] : "", has_bench ? " " : "",
-          has_bench ? names[rk.n_rows] : "");
+    /* Among peers the last row is their mean, while indices stay against the indicator's own
+       benchmark: the title and the row say so. */
+    if (o->peers)
+        wrapf(f, 0, width, "%s (plugin %s), %s: %s ranked by %s; last row: their mean%s%s", b->id,
+              ind ? ind->plugin : "?", p->periods[t], o->peers_label,
+              b->sort->output, ind && ind->benchmark ? "; indices and gaps against " : "",
+              ind && ind->benchmark ? ind->benchmark : "");
+    else
+        wrapf(f, 0, width, "%s (plugin %s), %s: %s areas ranked by %s%s%s%s%s", b->id, ind ? ind->plugin : "?",
+              p->periods[t], o->area_type, b->sort->output, has_bench ? "; benchmark " : "",
+              has_bench ? p->area_codes[b->benchmark] : "", has_bench ? " " : "",
+              has_bench ? names[rk.n_rows] : "");
     fputs("\n  Rank Pctl  ", f);
     ri_display_cell(f, "Area", name_w, 0);
     fputc(' ', f);
@@ -416,10 +426,10 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
         size_t a = line_area[l];
         if (has_bench && l == rk.n_rows) {
             /* The name is shortened, never the tag that says what the row is. */
-            size_t tag = strlen(BENCH_TAG), w = ri_display_width(names[l]);
+            size_t tag = strlen(tag_text), w = ri_display_width(names[l]);
             fputs("             ", f);
             ri_display_cell(f, names[l], name_w > tag ? (w < name_w - tag ? w : name_w - tag) : 0, 0);
-            ri_display_cell(f, BENCH_TAG, name_w > tag ? name_w - (w < name_w - tag ? w : name_w - tag) : name_w, 0);
+            ri_display_cell(f, tag_text, name_w > tag ? name_w - (w < name_w - tag ? w : name_w - tag) : name_w, 0);
         } else {
             if (isnan(rk.rank[a]))
                 fputs("             ", f);
@@ -973,7 +983,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         goto done;
     }
     for (size_t a = 0; a < p->n_areas; a++)
-        group[a] = strcmp(p->area_types[a], o->area_type) == 0;
+        group[a] = o->peers ? o->peers[a] : strcmp(p->area_types[a], o->area_type) == 0;
     for (size_t i = 0; i < o->n_areas && !rc; i++)
         rc = ri_compare_select_area(p, o->areas[i], o->area_type, chosen, err);
     if (rc)
@@ -982,6 +992,10 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         memcpy(chosen, group, p->n_areas);
     if ((rc = make_blocks(job, r, o, &blocks, &n_blocks, err)))
         goto done;
+    /* Among statistical neighbours the mean of the group is what each area stands against. */
+    if (o->peers)
+        for (size_t k = 0; k < n_blocks; k++)
+            blocks[k].benchmark = o->peers_area;
     lead = first_area_block(blocks, n_blocks);
     if (o->period)
         rc = resolve_period(p, o->period, "--period", &t, err);

@@ -46,6 +46,11 @@ typedef struct ri_compare_opts {
     const char *const *outputs; /* --outputs: the outputs shown; none = each indicator's all */
     size_t n_outputs;
     size_t width;               /* table width in characters; 0 = ri_display_columns() */
+    const unsigned char *peers; /* [n_areas] a peer group: ranks, statistics and charts among these
+                                   areas; NULL = every area of area_type */
+    size_t peers_area;          /* the area holding their mean (ri_results_add_mean_area), shown as
+                                   every indicator's benchmark; RI_NO_AREA without peers */
+    const char *peers_label;    /* what the group is, e.g. "northern_peers (4 LEP areas)" */
 } ri_compare_opts;
 
 /* Mark in mask the areas arg names: an exact code, else name fragments of the compared type,

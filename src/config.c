@@ -39,7 +39,7 @@ typedef struct loader {
 
 static const char *const root_keys[] = {
     "version", "plugin_path", "missing", "datasets", "derived", "geography",
-    "indicators", "outputs", "compare", "run", NULL};
+    "indicators", "groups", "outputs", "compare", "run", NULL};
 static const char *const dataset_keys[] = {
     "id", "file", "layout", "skip_rows", "area", "area_name", "area_type",
     "period", "industry", "filter", "measures", "measure", "period_prefix",
@@ -50,6 +50,7 @@ static const char *const lookup_keys[] = {
     "id", "file", "child", "parent", "parent_name", "parent_type", "filter", "aggregate",
     "members_rule", "min_coverage", NULL};
 static const char *const derived_keys[] = {"name", "expr", "additive", NULL};
+static const char *const group_keys[] = {"id", "members", NULL};
 static const char *const aggregate_keys[] = {
     "code", "name", "type", "members_type", "members_prefix", "members",
     "members_rule", "min_coverage", NULL};
@@ -1409,6 +1410,43 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
     return RI_RC_OK;
 }
 
+/* groups = ( { id = "northern_peers"; members = [ "Lancashire", "E37000007", ... ]; } ); */
+static ri_rc parse_groups(loader *ld, const config_setting_t *root)
+{
+    const config_setting_t *s = config_setting_get_member(root, "groups");
+    ri_job *job = ld->job;
+    size_t base = job->n_groups;
+    int n;
+
+    if (!s)
+        return RI_RC_OK;
+    TRY(require_list(ld, s, "groups = ( { id = \"...\"; members = [ \"...\", ... ]; } )"));
+    n = config_setting_length(s);
+    TRY(grow_array(ld, base, (size_t)n, sizeof *job->groups, (void **)&job->groups));
+    for (int k = 0; k < n; k++) {
+        size_t i = base + (size_t)k;
+        const config_setting_t *g = config_setting_get_elem(s, (unsigned)k), *m;
+        ri_group_cfg *gr = &job->groups[i];
+        char owner[160];
+        job->n_groups = i + 1;
+        TRY(loc_of(ld, g, &gr->loc));
+        TRY(check_keys(ld, g, group_keys));
+        snprintf(owner, sizeof owner, "group #%zu", i + 1);
+        TRY(str_member(ld, g, "id", STR_REQUIRED | STR_ID, owner, &gr->id));
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(job->groups[j].id, gr->id) == 0)
+                return fail_at(ld, config_setting_get_member(g, "id"), "group id \"%s\" is already used by the group at %s:%d",
+                               gr->id, job->groups[j].loc.file, job->groups[j].loc.line);
+        if (!(m = config_setting_get_member(g, "members")))
+            return fail_at(ld, g, "group \"%s\" is missing required setting \"members\" (an array of area codes or names)",
+                           gr->id);
+        TRY(take_distinct_strings(ld, m, 0, &gr->members, &gr->n_members));
+        if (gr->n_members < 2)
+            return fail_at(ld, m, "group \"%s\" must list at least two areas to compare", gr->id);
+    }
+    return RI_RC_OK;
+}
+
 static ri_rc parse_compare(loader *ld, const config_setting_t *root)
 {
     const config_setting_t *s = config_setting_get_member(root, "compare");
@@ -1614,6 +1652,7 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
     TRY(parse_job_derived(ld, root));
     TRY(check_lookup_aggregates(ld, root));
     TRY(parse_indicators(ld, root));
+    TRY(parse_groups(ld, root));
     if (ld->later)
         return RI_RC_OK;
     TRY(parse_outputs(ld, root));
@@ -2178,6 +2217,11 @@ void ri_job_free(ri_job *job)
         free(ind->group_type);
     }
     free(job->indicators);
+    for (size_t i = 0; i < job->n_groups; i++) {
+        free(job->groups[i].id);
+        free_strings(job->groups[i].members, job->groups[i].n_members);
+    }
+    free(job->groups);
     for (size_t i = 0; i < job->n_outputs; i++) {
         free(job->outputs[i].path);
         free_strings(job->outputs[i].indicators, job->outputs[i].n_indicators);

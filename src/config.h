@@ -174,6 +174,14 @@ typedef struct ri_run_cfg {
     ri_loc loc;               /* of the group; file NULL when absent */
 } ri_run_cfg;
 
+/* A named set of areas to compare with each other ("statistical neighbours"): compare --peers ID. */
+typedef struct ri_group_cfg {
+    char *id;
+    char **members;         /* codes or parts of names, as on the command line */
+    size_t n_members;
+    ri_loc loc;
+} ri_group_cfg;
+
 typedef struct ri_job {
     char *path;             /* as given */
     char *dir;              /* directory of the config file */
@@ -198,6 +206,8 @@ typedef struct ri_job {
     size_t n_indicators;
     ri_output_cfg *outputs;
     size_t n_outputs;
+    ri_group_cfg *groups;
+    size_t n_groups;
     ri_compare_cfg compare;
     ri_run_cfg run;
 } ri_job;

@@ -94,6 +94,42 @@ const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,
     return NULL;
 }
 
+ri_rc ri_results_add_mean_area(ri_results *r, ri_panel *p, const unsigned char *members, const char *code,
+                               const char *name, const char *type, size_t *area, ri_error *err)
+{
+    size_t old = p->n_areas, np = p->n_periods;
+
+    if (ri_panel_area(p, code) != (size_t)-1)
+        return ri_fail(err, RI_RC_USAGE, "area %s exists already; expected a new code for the mean of the group", code);
+    if ((*area = ri_panel_add_area(p, code, name, type)) == (size_t)-1)
+        return ri_oom(err);
+    for (size_t c = 0; c < r->n_cols; c++) {
+        ri_result_col *col = &r->cols[c];
+        size_t per = np * col->n_ind;
+        double *v = realloc(col->v, (old + 1) * (per ? per : 1) * sizeof *v);
+        unsigned char *applies = col->applies;
+        if (!v)
+            return ri_oom(err);
+        col->v = v;
+        if (applies && !(applies = realloc(col->applies, (old + 1) * (per ? per : 1))))
+            return ri_oom(err);
+        col->applies = applies;
+        for (size_t k = 0; k < per; k++) {
+            double sum = 0.0;
+            size_t n = 0;
+            for (size_t a = 0; a < old; a++)
+                if (members[a] && !isnan(v[a * per + k]) && (!applies || applies[a * per + k])) {
+                    sum += v[a * per + k];
+                    n++;
+                }
+            v[old * per + k] = n ? sum / (double)n : NAN;
+            if (applies)
+                applies[old * per + k] = n > 0;
+        }
+    }
+    return RI_RC_OK;
+}
+
 void ri_results_free(ri_results *r)
 {
     size_t i;

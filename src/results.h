@@ -51,6 +51,16 @@ ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *
 const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,
                                      const char *output);
 
+/*
+ * Add an area to panel p (which r's columns cover) whose every output cell
+ * is the unweighted mean of that cell over the areas marked in members that
+ * have it: the "mean of peers" row of a comparison with statistical
+ * neighbours. A cell no member has is missing and does not apply. *area is
+ * the new area's index. RI_RC_USAGE when code is an area already.
+ */
+ri_rc ri_results_add_mean_area(ri_results *r, ri_panel *p, const unsigned char *members, const char *code,
+                               const char *name, const char *type, size_t *area, ri_error *err);
+
 void ri_results_free(ri_results *r);
 
 /* What a writer emits. A NULL selection, or a NULL member, means everything

@@ -22,6 +22,30 @@ if grep -q "coefficient of variation" "$WORK/out"; then not_ok "no cv of growth 
 run -c "$CFG" -P "$PLUGIN_DIR" compare --format csv London
 expect_out "London's target is n/a" "E37000051,London,2019,,gap,target_gbp_m,,"
 
+# ---------------------------------------------------------------- peer groups
+
+# ONS enterprise regions, 2019 (Tables 1 and 6), GVA / population:
+#   Lancashire 34,393 / 1,508,941 = 22,792.806; Cumbria 12,203 / 500,012 = 24,405.414;
+#   Tees Valley 13,950 / 675,944 = 20,637.804; North East 41,389 / 1,993,997 = 20,756.802.
+# Their unweighted mean is 22,148.2066; weighted by population 21,786.1315.
+run -c "$CFG" -P "$PLUGIN_DIR" compare --peers northern_peers --format csv
+expect_status "compare --peers GROUP" 0
+expect_value "the mean of the four peers" "$WORK/out" PEERS 2019 gva_per_head 22148.2066 1e-4
+expect_out "named after the group" "PEERS,Mean of northern_peers (4 LEP areas),2019"
+if grep -q "^E37000051," "$WORK/out"; then not_ok "only the peers are listed"; else ok "only the peers are listed"; fi
+run -c "$CFG" -P "$PLUGIN_DIR" compare --peers "Lancashire,Cumbria,E37000034,North East" --stats --weight population
+expect_status "compare --peers A,B,C,D --stats --weight" 0
+expect_out "ranks within the group: Cumbria first of four" "     1  100  Cumbria"
+expect_out "Tees Valley last" "     4    0  Tees Valley"
+expect_out "their mean as the last row" "Mean of the peers (4 … [mean] PEERS            22,148"
+expect_out "the weighted mean of the peers" "population-weighted mean 21,786"
+run -c "$CFG" -P "$PLUGIN_DIR" compare --peers "Lancashire,E08000001"
+expect_status "peers of two types" 2
+expect_err "mixed types are refused" "is of type LAD and E37000019 (Lancashire) of type LEP; expected areas of one type"
+run -c "$CFG" -P "$PLUGIN_DIR" compare --peers "Lancashire,Nowhereshire"
+expect_status "an unknown peer" 2
+expect_err "an unknown peer is named" "--peers: "
+
 # ---------------------------------------------------------------- own data beside the default job
 
 # An ONS-style table (areas down, years across, a ".." marker, a row of an area with every value
