@@ -274,10 +274,16 @@ static int unit_is_ratio(const char *unit)
     return strstr(unit, " per ") || strncmp(unit, "index", 5) == 0 || strncmp(unit, "ratio", 5) == 0;
 }
 
+/* A change or growth rate ("%", "percentage points", "% a year, real"): no growth of it is shown. */
+static int unit_is_change(const char *unit)
+{
+    return unit[0] == '%' || strncmp(unit, "percentage", 10) == 0;
+}
+
 /* A sum over an area ("GBP million", "persons"): its mean weighted by population means nothing. */
 static int unit_is_total(const char *unit)
 {
-    return !unit_is_ratio(unit) && unit[0] != '%' && strncmp(unit, "percentage", 10) != 0;
+    return !unit_is_ratio(unit) && !unit_is_change(unit);
 }
 
 /* The coefficient of variation compares spreads of positive ratios; of a gap or a change whose
@@ -644,8 +650,12 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
     char num[RI_DISPLAY_NUM_MAX];
     size_t to = b->t, n = to - from + 1, name_nat = 4, code_w = 4, name_w, shown, first;
     size_t *period_w = calloc(n, sizeof *period_w);
-    double m = NAN;
+    double m = NAN, years = p->period_years[to] - p->period_years[from];
     int dec, trend_dec;
+    /* The window's own growth, beside any fixed-length growth output: for levels only (a rate
+       of a growth rate means nothing). */
+    int window = !unit_is_change(b->sort->unit) && years > 0;
+    size_t window_w = window ? GAP + 10 + GAP + 8 : 0;
 
     if (!period_w)
         return ri_oom(err);
@@ -676,7 +686,8 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
                 period_w[k] = max_z(period_w[k], strlen(num));
             }
     }
-    shown = fit_columns(width, 2 + 1 + code_w + GAP + 10 + GAP + 8 + GAP + 5, name_nat, period_w, n, 0, &name_w);
+    shown = fit_columns(width, 2 + 1 + code_w + GAP + 10 + GAP + 8 + GAP + 5 + window_w, name_nat, period_w, n, 0,
+                        &name_w);
     first = to + 1 - shown;
 
     char *unit = ri_display_safe(b->sort->unit);
@@ -691,7 +702,10 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
         fprintf(f, "%*s", GAP, "");
         ri_display_cell(f, p->periods[t], period_w[to - t], 1);
     }
-    fprintf(f, "%*s%10s%*s%8s%*s%5s\n", GAP, "", "trend/year", GAP, "", "s.e.", GAP, "", "R2");
+    fprintf(f, "%*s%10s%*s%8s%*s%5s", GAP, "", "trend/year", GAP, "", "s.e.", GAP, "", "R2");
+    if (window)
+        fprintf(f, "%*s%10s%*s%8s", GAP, "", "change", GAP, "", "CAGR %");
+    fputc('\n', f);
     for (size_t k = 0; k < p->n_areas; k++) {
         size_t a = by_code[k];
         const double *y = b->sort->v + a * p->n_periods + from;
@@ -726,11 +740,22 @@ static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsi
         } else {
             fprintf(f, "%*s%10s%*s%8s%*s%5s", GAP, "", "n/a", GAP, "", "n/a", GAP, "", "n/a");
         }
+        if (window) {
+            double first_v = y[0], last_v = y[n - 1];
+            ri_display_number(last_v - first_v, dec, num);
+            fprintf(f, "%*s%10s", GAP, "", num);
+            ri_display_number(first_v > 0 && last_v > 0 ? (pow(last_v / first_v, 1 / years) - 1) * 100 : NAN, 2, num);
+            fprintf(f, "%*s%8s", GAP, "", num);
+        }
         fputc('\n', f);
     }
     fputc('\n', f);
     wrapf(f, 2, width, "trend/year: least-squares slope over %s to %s (needs 3 or more values).",
           p->periods[from], p->periods[to]);
+    if (window)
+        wrapf(f, 2, width,
+              "change: %s minus %s; CAGR %%: compound annual growth from %s to %s in %% a year (%g years), in the prices of the values (nominal for current prices).",
+              p->periods[to], p->periods[from], p->periods[from], p->periods[to], years);
     if (first > from)
         wrapf(f, 2, width, "Not shown, to fit %zu columns: %s to %s (the trend uses them; a wider COLUMNS shows them).",
               width, p->periods[from], p->periods[first - 1]);

@@ -110,6 +110,13 @@ run -c "$CFG" -P "$PLUGIN_DIR" compare -i productivity --param productivity.cagr
 expect_status "compare --param productivity.cagr_years=12" 0
 expect_value "12-year compound growth of Lancashire, 2022" "$WORK/out" E37000019 2022 cagr_per_hour_pct "$want" 1e-9
 
+# The window's own growth in a series: from 2010 to 2022 it is the same 12-year rate, 3.05 % a year.
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i productivity --since 2010 Lancashire
+expect_status "compare --since 2010" 0
+round=$(awk -v w="$want" 'BEGIN { printf "%.2f", w }')
+expect_out "the window's compound growth" "  $round"
+expect_out "labelled with the window" "CAGR %: compound annual growth from 2010 to 2022 in % a year (12 years)"
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare -i productivity --param productivity.cagr_yeras=12 Lancashire
 expect_status "an unknown parameter" 2
 expect_err "names the option and the nearest parameter" \
