@@ -134,6 +134,60 @@ static ri_rc make_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, r
     return RI_RC_OK;
 }
 
+/* -m NAME must be a measure of the job (the view reads only the datasets that have it). */
+static ri_rc check_measures(const ri_job *job, const char *const *names, size_t n, ri_error *err)
+{
+    size_t n_all;
+    const char **all = ri_job_measures(job, &n_all);
+    ri_rc rc = RI_RC_OK;
+
+    if (!all)
+        return ri_oom(err);
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t i = 0;
+        while (i < n_all && strcmp(all[i], names[k]) != 0)
+            i++;
+        if (i == n_all) {
+            const char *near = ri_suggest(names[k], all, n_all);
+            rc = ri_fail(err, RI_RC_USAGE, "-m %s: no dataset or derived measure of the job has that name%s%s%s",
+                         names[k], near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
+        }
+    }
+    free(all);
+    return rc;
+}
+
+/*
+ * -m NAME: a measure of the data shown like an indicator's output (indicator id "measure"),
+ * on the areas whose data has it. Sums made by lookups and aggregates are there for additive
+ * measures; a rate is never summed, so areas made of others have none, which one line says.
+ */
+static ri_rc add_measures(ri_cli *c, ri_loaded_job *lj, const char *const *names, size_t n, ri_error *err)
+{
+    ri_panel *p = lj->panel;
+    for (size_t k = 0; k < n; k++) {
+        const ri_column *col = ri_panel_column(p, names[k]);
+        ri_result_col *out;
+        size_t per;
+        if (!col)
+            return ri_fail(err, RI_RC_DATA, "-m %s: the measure was not read", names[k]);
+        if (!(out = ri_results_add(lj->results, "measure", col->name, "as in the data", col->n_ind,
+                                   col->by_industry ? col->ind : NULL)))
+            return ri_oom(err);
+        per = p->n_periods * col->n_ind;
+        if (!(out->applies = malloc((p->n_areas ? p->n_areas : 1) * (per ? per : 1))))
+            return ri_oom(err);
+        memcpy(out->v, col->v, p->n_areas * per * sizeof *out->v);
+        for (size_t a = 0; a < p->n_areas; a++)
+            memset(out->applies + a * per, col->present[a] || !col->additive, per);
+        if (!col->additive)
+            ri_cli_logf(c, RI_LOG_WARNING,
+                        "-m %s: not additive (a rate or ratio), so it is never summed: areas made of others, such as LEPs from districts, have none (see the districts with --type LAD)",
+                        col->name);
+    }
+    return RI_RC_OK;
+}
+
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
 {
     static const char help[] =
@@ -152,6 +206,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "      --weight MEASURE   with --stats, also the mean weighted by MEASURE (e.g. population)\n"
         "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n"
         "      --param ID.NAME=VALUE  set parameter NAME of indicator ID (repeatable)\n"
+        "  -m, --measure NAME     show a measure of the data, as an indicator's output (repeatable)\n"
         "      --peers GROUP      rank among a group of the job, or among areas given as\n"
         "                         \"A,B,C\" (codes or parts of names), against their mean\n";
     static const struct option opts[] = {
@@ -162,12 +217,14 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
         {"outputs", required_argument, NULL, 'O'},   {"output", required_argument, NULL, 'o'},
         {"param", required_argument, NULL, 'X'},     {"peers", required_argument, NULL, 'G'},
-        {NULL, 0, NULL, 0}};
+        {"measure", required_argument, NULL, 'm'},   {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char *peers = NULL;
     unsigned char *peers_mask = NULL;
     char peers_label[160];
-    const char **ids = calloc((size_t)argc + 1, sizeof *ids);
+    const char **ids = calloc((size_t)argc + 1, sizeof *ids), **measures = calloc((size_t)argc + 1, sizeof *measures);
+    const char **shown = NULL;
+    size_t n_measures = 0;
     char *outputs = NULL;
     const char *out_path = NULL;
     size_t n_ids = 0;
@@ -176,18 +233,23 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     ri_error err;
     int ch, rc = 0;
 
-    if (!ids)
+    if (!ids || !measures) {
+        free(ids);
+        free(measures);
         return RI_RC_DATA;
+    }
     memset(&o, 0, sizeof o);
     optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
-    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:o:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "i:m:p:s:f:t:o:h", opts, NULL)) != -1) {
         char *end;
         switch (ch) {
         case 'h':
             fputs(help, stdout);
             free(ids);
+            free(measures);
             return 0;
         case 'i': ids[n_ids++] = optarg; break;
+        case 'm': measures[n_measures++] = optarg; break;
         case 'p': o.period = optarg; break;
         case 's': o.since = optarg; break;
         case 'S': o.sort = optarg; break;
@@ -199,6 +261,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'X':
             if (ri_cli_add_param(c, optarg) != 0) {
                 free(ids);
+                free(measures);
                 return RI_RC_DATA;
             }
             break;
@@ -207,6 +270,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             o.top = (size_t)strtoul(optarg, &end, 10);
             if (*end || !*optarg || o.top == 0) {
                 free(ids);
+                free(measures);
                 return ri_cli_usage("compare: --top '%s': expected a positive whole number", optarg);
             }
             break;
@@ -225,20 +289,24 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
                 o.format = RI_COMPARE_PDF;
             else {
                 free(ids);
+                free(measures);
                 return ri_cli_usage("compare: --format '%s': expected table, csv, json, svg, png or pdf", optarg);
             }
             break;
         default:
             free(ids);
+            free(measures);
             return RI_RC_USAGE;
         }
     }
     if (outputs && split_names(outputs, &o.outputs, &o.n_outputs) != 0) {
         free(ids);
+        free(measures);
         return ri_cli_usage("compare: --outputs '%s': expected output names separated by commas", outputs);
     }
     if (!out_path && (o.format == RI_COMPARE_PNG || o.format == RI_COMPARE_PDF) && isatty(STDOUT_FILENO)) {
         free(ids);
+        free(measures);
         return ri_cli_usage("compare: --format %s writes binary data; expected -o FILE or a redirection",
                             o.format == RI_COMPARE_PNG ? "png" : "pdf");
     }
@@ -247,11 +315,28 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     memset(&lj, 0, sizeof lj);
     if (ri_cli_load_job(c, 1, &lj.job, &err)) {
         free(ids);
+        free(measures);
         return ri_cli_fail(&err);
     }
-    if (n_ids == 0)
+    if (check_measures(lj.job, measures, n_measures, &err)) {
+        free(ids);
+        free(measures);
+        ri_cli_loaded_free(&lj);
+        return ri_cli_fail(&err);
+    }
+    /* Without -i, the job's compare list; with only -m, no indicator at all. */
+    if (n_ids == 0 && n_measures == 0) {
+        const char **all = realloc(ids, (lj.job->compare.n_indicators + 1) * sizeof *ids);
+        if (!all) {
+            free(ids);
+            free(measures);
+            ri_cli_loaded_free(&lj);
+            return RI_RC_DATA;
+        }
+        ids = all;
         for (size_t k = 0; k < lj.job->compare.n_indicators; k++)
             ids[n_ids++] = lj.job->compare.indicators[k];
+    }
     /* Indicators that all compare one type of area (group_type) are compared as that type. */
     if (!o.area_type && n_ids) {
         const char *common = NULL;
@@ -271,18 +356,31 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         o.area_type = lj.job->compare.area_type ? lj.job->compare.area_type : "LEP";
     if (!o.period)
         o.period = lj.job->compare.period;
-    o.indicators = n_ids ? ids : NULL;
-    o.n_indicators = n_ids;
+    /* The measures are shown as the outputs of an indicator named "measure". */
+    if (!(shown = malloc((n_ids + 1) * sizeof *shown))) {
+        free(ids);
+        free(measures);
+        ri_cli_loaded_free(&lj);
+        return RI_RC_DATA;
+    }
+    memcpy(shown, ids, n_ids * sizeof *ids);
+    if (n_measures)
+        shown[n_ids] = "measure";
+    o.indicators = n_ids || n_measures ? shown : NULL;
+    o.n_indicators = n_ids + (n_measures > 0);
     /* Only the datasets the compared indicators read are loaded: the view stands in for the job. */
     full = lj.job;
     /* Statistics across the areas need their memberships: areas that share members (LEPs) count
        those members twice in weighted means. */
-    if (ri_job_view(full, n_ids ? ids : NULL, n_ids, o.weight ? &o.weight : NULL, o.weight ? 1 : 0,
+    if (o.weight)
+        measures[n_measures] = o.weight;
+    if (ri_job_view(full, n_ids || n_measures ? ids : NULL, n_ids, measures, n_measures + (o.weight != NULL),
                     o.stats ? o.area_type : NULL, &view, &err)) {
         rc = ri_cli_fail(&err);
     } else {
         lj.job = view;
-        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)) {
+        if (ri_cli_load_all(c, &lj, 1, n_ids || n_measures ? ids : NULL, n_ids, &err)
+            || add_measures(c, &lj, measures, n_measures, &err)) {
             rc = ri_cli_fail(&err);
         } else {
             compare_ctx x = {lj.job, lj.results, &o};
@@ -302,6 +400,8 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     ri_job_view_free(view);
     free(peers_mask);
     free((void *)o.outputs);
+    free(shown);
+    free(measures);
     free(ids);
     return rc;
 }

@@ -410,12 +410,13 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     /* Among peers the last row is their mean, while indices stay against the indicator's own
        benchmark: the title and the row say so. */
     if (o->peers)
-        wrapf(f, 0, width, "%s (plugin %s), %s: %s ranked by %s; last row: their mean%s%s", b->id,
-              ind ? ind->plugin : "?", p->periods[t], o->peers_label,
+        wrapf(f, 0, width, "%s (%s%s), %s: %s ranked by %s; last row: their mean%s%s", b->id,
+              ind ? "plugin " : "", ind ? ind->plugin : "measures of the data", p->periods[t], o->peers_label,
               b->sort->output, ind && ind->benchmark ? "; indices and gaps against " : "",
               ind && ind->benchmark ? ind->benchmark : "");
     else
-        wrapf(f, 0, width, "%s (plugin %s), %s: %s areas ranked by %s%s%s%s%s", b->id, ind ? ind->plugin : "?",
+        wrapf(f, 0, width, "%s (%s%s), %s: %s areas ranked by %s%s%s%s%s", b->id, ind ? "plugin " : "",
+              ind ? ind->plugin : "measures of the data",
               p->periods[t], o->area_type, b->sort->output, has_bench ? "; benchmark " : "",
               has_bench ? p->area_codes[b->benchmark] : "", has_bench ? " " : "",
               has_bench ? names[rk.n_rows] : "");

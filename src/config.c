@@ -939,6 +939,11 @@ static const char **all_measures(const ri_job *job, size_t *n)
     return names;
 }
 
+const char **ri_job_measures(const ri_job *job, size_t *n)
+{
+    return all_measures(job, n);
+}
+
 /* ------------------------------------------------------------ job-level derived measures */
 
 /* The first dataset that reads name, or NULL. */

@@ -241,6 +241,10 @@ void ri_job_free(ri_job *job);
  */
 ri_rc ri_job_set_param(ri_job *job, const char *spec, ri_error *err);
 
+/* The names of every dataset and derived measure of job (borrowed; free the array only), or
+   NULL when out of memory. */
+const char **ri_job_measures(const ri_job *job, size_t *n);
+
 /* Join dir and a relative path (absolute paths are returned as copies). Caller frees. */
 char *ri_path_resolve(const char *dir, const char *path);
 

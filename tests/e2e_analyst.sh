@@ -77,6 +77,19 @@ expect_value "Lancashire, 2021 against 2019" "$WORK/out" E37000019 2021 cagr_pct
 expect_out "a row with every value missing is data" "E37000099,,2021,,births_growth,growth_pct,,"
 if grep -q "illustrative" "$WORK/out" "$WORK/err"; then not_ok "the notes row is no area"; else ok "the notes row is no area"; fi
 
+# -m shows the measure itself, for the bundled LEPs and the new table alike.
+run -c "$CFG" -c "$WORK/mine/mine.cfg" -P "$PLUGIN_DIR" compare -m business_births -m population --period 2019 --format csv "Black Country"
+expect_status "compare -m" 0
+expect_out "the user's measure" "E37000001,Black Country,2019,,measure,business_births,6200,as in the data"
+# ONS Table 6: the Black Country's population in 2019 was 1,198,881.
+expect_out "a bundled measure" "E37000001,Black Country,2019,,measure,population,1198881,as in the data"
+run -c "$CFG" -P "$PLUGIN_DIR" compare -m gva_per_hour --period 2022
+expect_status "compare -m of a rate" 0
+expect_err "a rate is never summed" "-m gva_per_hour: not additive (a rate or ratio), so it is never summed"
+run -c "$CFG" -P "$PLUGIN_DIR" compare -m populaton
+expect_status "an unknown measure" 2
+expect_err "the nearest measure" '-m populaton: no dataset or derived measure of the job has that name; did you mean "population"?'
+
 printf 'E37000048,Hertfordshire,1,2,3\n' >> "$WORK/mine/births.csv"
 run -c "$CFG" -c "$WORK/mine/mine.cfg" -P "$PLUGIN_DIR" compare -i births_growth
 expect_status "data below the notes" 1
