@@ -167,13 +167,13 @@ ri_rc ri_cli_load_job(const ri_cli *c, int required, ri_job **job, ri_error *err
     return rc;
 }
 
-int ri_cli_add_param(ri_cli *c, const char *spec)
+int ri_cli_push(const char ***list, size_t *n, const char *s)
 {
-    const char **grown = realloc(c->params, (c->n_params + 1) * sizeof *grown);
+    const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
     if (!grown)
         return -1;
-    c->params = grown;
-    c->params[c->n_params++] = spec;
+    *list = grown;
+    (*list)[(*n)++] = s;
     return 0;
 }
 

@@ -72,8 +72,8 @@ int ri_cli_usage(const char *fmt, const char *arg);
 /* Print text and return 1 when argv asks for help. */
 int ri_cli_help(int argc, char **argv, const char *text);
 
-/* Remember a --param ID.NAME=VALUE for the job; -1 when out of memory. */
-int ri_cli_add_param(ri_cli *c, const char *spec);
+/* Append s to the list (*list)[0..*n): -c files, --param specs; -1 when out of memory. */
+int ri_cli_push(const char ***list, size_t *n, const char *s);
 
 /* The job from -c, $REGIND_CONFIG or the installed default, with the --param overrides;
    *job stays NULL when not required and absent. */

@@ -259,7 +259,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 'G': peers = optarg; break;
         case 'X':
-            if (ri_cli_add_param(c, optarg) != 0) {
+            if (ri_cli_push(&c->params, &c->n_params, optarg) != 0) {
                 free(ids);
                 free(measures);
                 return RI_RC_DATA;

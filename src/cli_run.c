@@ -33,7 +33,7 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv)
     optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-        if (ch == 'P' && ri_cli_add_param(c, optarg) == 0)
+        if (ch == 'P' && ri_cli_push(&c->params, &c->n_params, optarg) == 0)
             continue;
         if (ch == 'P')
             return RI_RC_DATA;
@@ -181,7 +181,7 @@ static int parse_run(ri_cli *c, int argc, char **argv, run_opts *o)
         case OPT_FORCE: o->force = 1; break;
         case OPT_SYSLOG: ri_cli_log_style_set(RI_CLI_LOG_SYSLOG); break;
         case OPT_PARAM:
-            if (ri_cli_add_param(c, optarg) != 0)
+            if (ri_cli_push(&c->params, &c->n_params, optarg) != 0)
                 return RI_RC_DATA;
             break;
         case 'h': fputs(run_help, stdout); return -1;

@@ -54,16 +54,6 @@ static int print_version(void)
     return 0;
 }
 
-static int add_config(ri_cli *c, const char *path)
-{
-    const char **grown = realloc(c->more_configs, (c->n_more_configs + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    c->more_configs = grown;
-    c->more_configs[c->n_more_configs++] = path;
-    return 0;
-}
-
 static int push_dirs(ri_cli *c, const char *arg)
 {
     char *copy = strdup(arg), *save = NULL;
@@ -106,7 +96,7 @@ int main(int argc, char **argv)
         case 'c':
             if (!c.config)
                 c.config = optarg;
-            else if (add_config(&c, optarg) != 0)
+            else if (ri_cli_push(&c.more_configs, &c.n_more_configs, optarg) != 0)
                 rc = RI_RC_DATA;
             break;
         case 'P':

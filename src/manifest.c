@@ -483,6 +483,17 @@ static void put_plugins(FILE *f, const ri_manifest *m)
     fputs(m->n_plugins ? "\n  ],\n" : "],\n", f);
 }
 
+/* , "key": ["a", "b"] as a member of the current object. */
+static void put_strings(FILE *f, const char *key, char *const *v, size_t n)
+{
+    fprintf(f, ", \"%s\": [", key);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        ri_json_put_string(f, v[i]);
+    }
+    fputc(']', f);
+}
+
 /* Sums that left members out or kept missing cells, areas that share members (panel.h), and
    what building the panel warned. */
 static void put_coverage(FILE *f, const ri_panel *p)
@@ -499,13 +510,9 @@ static void put_coverage(FILE *f, const ri_panel *p)
         put_member(f, "members_rule", ri_geo_rule_name(cv->rule), 0);
         put_count(f, "members", cv->n_members);
         put_count(f, "members_used", cv->n_used);
-        fputs(", \"left_out\": [", f);
-        for (size_t i = 0; i < cv->n_left_out; i++) {
-            fputs(i ? ", " : "", f);
-            ri_json_put_string(f, cv->left_out[i]);
-        }
+        put_strings(f, "left_out", cv->left_out, cv->n_left_out);
         ri_format_number(cv->share, num);
-        fprintf(f, "], \"share_pct\": %s", isnan(cv->share) ? "null" : num);
+        fprintf(f, ", \"share_pct\": %s", isnan(cv->share) ? "null" : num);
         put_member(f, "share_period", cv->share_period, 0);
         put_count(f, "nan_cells", cv->nan_cells);
         fputc('}', f);
@@ -517,12 +524,8 @@ static void put_coverage(FILE *f, const ri_panel *p)
         put_member(f, "type", ov->type, 1);
         put_count(f, "areas", ov->n_areas);
         put_count(f, "extra_memberships", ov->n_extra);
-        fputs(", \"shared_members\": [", f);
-        for (size_t i = 0; i < ov->n_shared; i++) {
-            fputs(i ? ", " : "", f);
-            ri_json_put_string(f, ov->shared[i]);
-        }
-        fputs("]}", f);
+        put_strings(f, "shared_members", ov->shared, ov->n_shared);
+        fputc('}', f);
     }
     fputs(p && p->n_overlaps ? "\n  ],\n  \"data_warnings\": [" : "],\n  \"data_warnings\": [", f);
     for (size_t k = 0; p && k < p->n_warnings; k++) {
