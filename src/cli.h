@@ -72,6 +72,22 @@ int ri_cli_usage(const char *fmt, const char *arg);
 /* Print text and return 1 when argv asks for help. */
 int ri_cli_help(int argc, char **argv, const char *text);
 
+/* A peer group of --peers (compare, report): its members and the area holding their mean. */
+typedef struct ri_cli_peer_group {
+    unsigned char *members;  /* [n_areas] of the panel; caller frees */
+    size_t area;             /* the "PEERS" area: the mean of every output over the members */
+    const char *type;        /* in: the compared type, preferred for names; out: the members' */
+    char label[160];         /* "northern_peers (4 LEP areas)" */
+} ri_cli_peer_group;
+
+/*
+ * --peers ARG: a group of the job (groups = ...) or codes and parts of names separated by
+ * commas, all of one type. Their mean becomes an area of lj's panel and results ("PEERS"),
+ * which compare and report show as the benchmark, ranking the members among themselves.
+ * RI_RC_USAGE for unknown areas, mixed types or fewer than two areas.
+ */
+ri_rc ri_cli_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_cli_peer_group *pg, ri_error *err);
+
 /* Append s to the list (*list)[0..*n): -c files, --param specs; -1 when out of memory. */
 int ri_cli_push(const char ***list, size_t *n, const char *s);
 

@@ -62,13 +62,7 @@ static int split_names(char *list, const char *const **out, size_t *n)
     return 0;
 }
 
-/*
- * --peers ARG: a group of the job (groups = ...) or codes and parts of names separated by
- * commas. The areas must be of one type; their mean becomes an area of the panel and of the
- * results, which compare shows as the benchmark, ranking the areas among themselves.
- */
-static ri_rc make_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_compare_opts *o,
-                        unsigned char **mask_out, char *label, size_t label_size, ri_error *err)
+ri_rc ri_cli_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_cli_peer_group *pg, ri_error *err)
 {
     const ri_group_cfg *g = NULL;
     const char *const *names = NULL;
@@ -94,7 +88,7 @@ static ri_rc make_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, r
     if (!(mask = calloc(p->n_areas + 1, 1)))
         rc = ri_oom(err);
     for (size_t k = 0; k < n && !rc; k++)
-        if ((rc = ri_compare_select_area(p, names[k], o->area_type, mask, err)))
+        if ((rc = ri_compare_select_area(p, names[k], pg->type, mask, err)))
             ri_error_prefix(err, "--peers: ");
     for (size_t a = 0; a < p->n_areas && !rc; a++) {
         if (!mask[a])
@@ -110,18 +104,17 @@ static ri_rc make_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, r
     if (!rc && count < 2)
         rc = ri_fail(err, RI_RC_USAGE, "--peers '%s' names %zu area; expected at least two to compare", arg, count);
     if (!rc) {
-        o->area_type = p->area_types[first];
-        snprintf(label, label_size, "%s (%zu %s areas)", g ? g->id : "the peers", count, o->area_type);
-        snprintf(name, sizeof name, "Mean of %s", label);
-        o->peers_label = label;
-        rc = ri_results_add_mean_area(lj->results, p, mask, "PEERS", name, "Peers", &o->peers_area, err);
+        pg->type = p->area_types[first];
+        snprintf(pg->label, sizeof pg->label, "%s (%zu %s areas)", g ? g->id : "the peers", count, pg->type);
+        snprintf(name, sizeof name, "Mean of %s", pg->label);
+        rc = ri_results_add_mean_area(lj->results, p, mask, "PEERS", name, "Peers", &pg->area, err);
     }
     /* The mask covers the new area too, outside the group. */
     if (!rc && !(grown = realloc(mask, p->n_areas))) {
         rc = ri_oom(err);
     } else if (!rc) {
         mask = grown;
-        mask[o->peers_area] = 0;
+        mask[pg->area] = 0;
     }
     free(split);
     free(copy);
@@ -129,8 +122,7 @@ static ri_rc make_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, r
         free(mask);
         return rc;
     }
-    o->peers = mask;
-    *mask_out = mask;
+    pg->members = mask;
     return RI_RC_OK;
 }
 
@@ -220,8 +212,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"measure", required_argument, NULL, 'm'},   {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char *peers = NULL;
-    unsigned char *peers_mask = NULL;
-    char peers_label[160];
+    ri_cli_peer_group pg = {0};
     const char **ids = calloc((size_t)argc + 1, sizeof *ids), **measures = calloc((size_t)argc + 1, sizeof *measures);
     const char **shown = NULL;
     size_t n_measures = 0;
@@ -384,9 +375,16 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             rc = ri_cli_fail(&err);
         } else {
             compare_ctx x = {lj.job, lj.results, &o};
-            if (peers && make_peers(full, &lj, peers, &o, &peers_mask, peers_label, sizeof peers_label, &err))
+            pg.type = o.area_type;
+            if (peers && ri_cli_peers(full, &lj, peers, &pg, &err)) {
                 rc = ri_cli_fail(&err);
-            else if (o.stats && !peers)
+            } else if (peers) {
+                o.area_type = pg.type;
+                o.peers = pg.members;
+                o.peers_area = pg.area;
+                o.peers_label = pg.label;
+            }
+            if (o.stats && !peers)
                 warn_overlap(c, lj.panel, &o);
             if (!rc && (out_path ? ri_cli_write_replace(out_path, write_compare, &x, &err)
                                  : write_compare(&x, stdout, &err)))
@@ -398,7 +396,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     }
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
-    free(peers_mask);
+    free(pg.members);
     free((void *)o.outputs);
     free(shown);
     free(measures);

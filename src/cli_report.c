@@ -34,13 +34,15 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
         "  -i, --indicator ID     report this indicator (repeatable; default: the job's compare list)\n"
         "  -p, --period P         period to report (default: each indicator's latest with data)\n"
         "  -s, --since P          line charts from period P instead of ranked bars\n"
-        "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n";
+        "  -t, --type TYPE        compared area type (default: compare.area_type, else LEP)\n"
+        "      --peers GROUP      the areas of a group of the job, or \"A,B,C\", against their mean\n";
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"indicator", required_argument, NULL, 'i'},
         {"period", required_argument, NULL, 'p'}, {"since", required_argument, NULL, 's'},
         {"type", required_argument, NULL, 't'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char **ids = calloc((size_t)argc + 1, sizeof *ids), *out_path = NULL;
+        {"peers", required_argument, NULL, 'G'},  {NULL, 0, NULL, 0}};
+    const char **ids = calloc((size_t)argc + 1, sizeof *ids), *out_path = NULL, *peers = NULL;
+    ri_cli_peer_group pg = {0};
     size_t n_ids = 0;
     ri_report_opts o;
     ri_loaded_job lj;
@@ -65,6 +67,7 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
         case 'p': o.period = optarg; break;
         case 's': o.since = optarg; break;
         case 't': o.area_type = optarg; break;
+        case 'G': peers = optarg; break;
         default:
             free(ids);
             return RI_RC_USAGE;
@@ -89,6 +92,7 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
     ri_iso_time(time(NULL), made);
     o.generated = made;
     c->keep_warnings = 1;
+    pg.type = o.area_type;
     /* Like compare, only the datasets the reported indicators read are loaded (and hashed). */
     full = lj.job;
     if (ri_job_view(full, n_ids ? ids : NULL, n_ids, NULL, 0, NULL, &view, &err)) {
@@ -98,7 +102,14 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
         if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err) ||
             ri_manifest_collect(view, lj.host, o.period, NULL, 0, &m, &err)) {
             rc = ri_cli_fail(&err);
+        } else if (peers && ri_cli_peers(full, &lj, peers, &pg, &err)) {
+            rc = ri_cli_fail(&err);
         } else {
+            if (peers) {
+                o.area_type = pg.type;
+                o.peers = pg.members;
+                o.peers_area = pg.area;
+            }
             o.warnings = (const char *const *)c->warnings;
             o.n_warnings = c->n_warnings;
             report_ctx x = {view, lj.results, m, &o};
@@ -113,6 +124,7 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
     ri_cli_warnings_free(c);
+    free(pg.members);
     free(ids);
     return rc;
 }

@@ -195,6 +195,8 @@ static ri_rc chart(FILE *f, const ri_job *job, const ri_results *r, const view *
     co.period = period;
     co.since = o->since;
     co.format = RI_COMPARE_SVG;
+    co.peers = o->peers;
+    co.peers_area = o->peers_area;
     /* The chart's source line names the data of this indicator only. */
     ri_job *own = NULL;
     rc = ri_job_view(job, &w->id, 1, NULL, 0, NULL, &own, err);
@@ -448,11 +450,14 @@ ri_rc ri_report_write(FILE *f, const ri_job *job, const ri_results *r, const ri_
         goto done;
     }
     for (size_t a = 0; a < p->n_areas; a++)
-        group[a] = strcmp(p->area_types[a], o->area_type) == 0;
+        group[a] = o->peers ? o->peers[a] : strcmp(p->area_types[a], o->area_type) == 0;
     for (size_t i = 0; i < o->n_areas && !rc; i++)
         rc = ri_compare_select_area(p, o->areas[i], o->area_type, named, err);
     if (rc || (rc = make_views(job, r, o, o->n_areas ? named : group, &views, &n_views, err)))
         goto done;
+    /* Among peers their mean is what each area stands against. */
+    for (size_t k = 0; o->peers && k < n_views; k++)
+        views[k].benchmark = o->peers_area;
 
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);

@@ -31,6 +31,8 @@ typedef struct ri_report_opts {
     const char *const *warnings;   /* what was logged as warnings while computing */
     size_t n_warnings;
     const char *generated;         /* when the page was made, shown as is; NULL = not shown */
+    const unsigned char *peers;    /* a peer group (compare.h): the group, against their mean; NULL = none */
+    size_t peers_area;             /* the area holding their mean, every indicator's benchmark */
 } ri_report_opts;
 
 /* Write the report of r (computed from job) to f; m is the manifest of the inputs. */

@@ -39,6 +39,10 @@ expect_out "ranks within the group: Cumbria first of four" "     1  100  Cumbria
 expect_out "Tees Valley last" "     4    0  Tees Valley"
 expect_out "their mean as the last row" "Mean of the peers (4 … [mean] PEERS            22,148"
 expect_out "the weighted mean of the peers" "population-weighted mean 21,786"
+run -c "$CFG" -P "$PLUGIN_DIR" report --peers northern_peers
+expect_status "report --peers" 0
+expect_out "the report ranks the peers against their mean" "the benchmark, Mean of northern_peers (4 LEP areas), was 22,148"
+if grep -q "E37000051" "$WORK/out"; then not_ok "the report lists only the peers"; else ok "the report lists only the peers"; fi
 run -c "$CFG" -P "$PLUGIN_DIR" compare --peers "Lancashire,E08000001"
 expect_status "peers of two types" 2
 expect_err "mixed types are refused" "is of type LAD and E37000019 (Lancashire) of type LEP; expected areas of one type"
