@@ -372,6 +372,29 @@ limited -P "$WORK/tp" describe gva_gap
 expect_status "sticky directory above (like /tmp)" 0
 chmod 700 "$WORK"
 
+# A link is followed only out of a directory nobody else can write: anyone who can
+# write the directory holding it can point it elsewhere between the check and the load.
+mkdir links && ln -s "$WORK/tp/.libs/gva_gap.so" links/gva_gap.so && chmod 777 links
+limited -P "$WORK/links" describe gva_gap
+expect_status "link to a trusted plugin in a directory anyone can write" 2
+expect_err "the directory holding the link is named" "$WORK/links is writable by group and others (mode 0777)"
+chmod 1777 links
+limited -P "$WORK/links" describe gva_gap
+expect_status "link to a trusted plugin in a sticky directory (like /tmp)" 2
+expect_err "sticky link directory named" "which is writable by group and others (mode 1777); expected links only in directories that only their owner can write"
+chmod 755 links
+limited -P "$WORK/links" describe gva_gap
+expect_status "link in a directory only its owner writes" 0
+expect_out "the link's path is reported" "file: $WORK/links/gva_gap.so"
+ln -s tp linked-tp
+limited -P "$WORK/linked-tp" describe gva_gap
+expect_status "search directory reached through a link" 0
+chmod o+w tp/.libs
+limited -P "$WORK/linked-tp" describe gva_gap
+expect_status "link target's directory writable by others" 2
+expect_err "the target's directory is named" "$WORK/tp/.libs is writable by others"
+chmod o-w tp/.libs
+
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     chown nobody tp/gva_gap.la
     limited -P "$WORK/tp" describe gva_gap

@@ -311,6 +311,26 @@ expect_err "merged outputs message" "outputs #1 and #2 would both be written to 
 run -c "$J/job.cfg" -P "$P" run --output-dir "$WORK/no-such-dir"
 expect_status "--output-dir naming a missing directory" 1
 expect_err "missing directory named" "$WORK/no-such-dir/.regind.lock: cannot create the lock file: its directory does not exist"
+# A lock file planted as a link in a shared output directory must not empty what it names.
+mkdir -p "$WORK/shared"
+printf 'precious\n' > "$WORK/victim"
+ln -s "$WORK/victim" "$WORK/shared/.regind.lock"
+run -c "$J/job.cfg" -P "$P" run --force --output-dir "$WORK/shared"
+expect_status "lock file that is a symbolic link" 1
+expect_err "link refused" "$WORK/shared/.regind.lock: the lock file is a symbolic link; expected a regular file"
+expect_file "the link's target keeps its bytes" "$WORK/victim" "precious"
+rm "$WORK/shared/.regind.lock"
+printf 'notes\n' > "$WORK/shared/.regind.lock"
+run -c "$J/job.cfg" -P "$P" run --force --output-dir "$WORK/shared"
+expect_status "lock file holding other text" 0
+if [ "$(cat "$WORK/shared/.regind.lock")" = notes ]; then ok "a lock file with other text is never truncated or written"; else not_ok "lock file now holds '$(cat "$WORK/shared/.regind.lock")'"; fi
+mkfifo "$WORK/shared/fifo.lock" 2>/dev/null && {
+    printf '%s\nrun = { lock_file = "%s"; };\n' "$(grep -v '^run' "$J/job.cfg")" "$WORK/shared/fifo.lock" > "$J/fifo.cfg"
+    run -c "$J/fifo.cfg" -P "$P" run --force
+    expect_status "lock file that is a FIFO" 1
+    expect_err "FIFO refused" "fifo.lock: the lock file is not a regular file"
+}
+
 run -c "$J/job.cfg" -P "$P" run --force --log-syslog
 expect_status "--log-syslog" 0
 if [ -s "$WORK/err" ]; then not_ok "--log-syslog still wrote to stderr"; else ok "--log-syslog keeps stderr empty"; fi
