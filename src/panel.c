@@ -296,12 +296,10 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
         }
         for (size_t i = 0; !rc && i < x->n_periods; i++)
             period_map[i] = ri_panel_period(p, ri_strtab_get(x->periods, i));
+        /* The panel's industries are j->industries in its order, so the table answers. */
         for (size_t i = 0; !rc && i < x->n_industries; i++) {
-            ind_map[i] = 0;
-            if (x->industries)
-                for (size_t k = 0; k < p->n_industries; k++)
-                    if (strcmp(p->industries[k], ri_strtab_get(x->industries, i)) == 0)
-                        ind_map[i] = k;
+            const char *name = x->industries ? ri_strtab_get(x->industries, i) : NULL;
+            ind_map[i] = name ? (size_t)ri_strtab_find(j->industries, name, strlen(name)) : 0;
         }
         for (size_t m = 0; !rc && m < x->n_measures; m++) {
             long slot;
