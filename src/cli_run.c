@@ -20,6 +20,7 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv)
 {
     static const char help[] = "Usage: regind check\nValidate the job file, read every dataset and load every plugin, without computing.\nExit 0 when the job can run.\n";
     ri_loaded_job lj;
+    ri_run_plan plan;
     ri_error err;
 
     if (ri_cli_help(argc, argv, help))
@@ -27,10 +28,12 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv)
     if (argc > 1)
         return ri_cli_usage("check: unexpected argument '%s'", argv[1]);
     memset(&lj, 0, sizeof lj);
-    if (ri_cli_load_all(c, &lj, 0, NULL, 0, &err)) {
+    if (ri_cli_load_all(c, &lj, 0, NULL, 0, &err) || ri_run_plan_make(lj.job, NULL, &plan, &err)) {
         ri_cli_loaded_free(&lj);
         return ri_cli_fail(&err);
     }
+    /* The files a run would write, checked here only for two names of one file. */
+    ri_run_plan_free(&plan);
     for (size_t d = 0; d < lj.panel->n_datasets; d++) {
         const ri_dataset_info *i = &lj.panel->datasets[d];
         printf("dataset %-16s %6zu rows (%zu kept), %4zu areas, periods %s-%s, %zu missing cells\n", i->id,

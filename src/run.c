@@ -98,26 +98,74 @@ static char *default_manifest(const char *home, const char *job_path)
     return path;
 }
 
+/*
+ * What a path names, so that two spellings of one file (relative and
+ * absolute, "..", a linked directory, a hard link) are seen as one: an
+ * existing file by its device and inode, a file still to be created by
+ * its directory's and its own name.
+ */
+typedef struct file_id {
+    int known;  /* 0: neither the file nor its directory could be looked at */
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    const char *name; /* when !exists */
+} file_id;
+
+static file_id identify(const char *path)
+{
+    file_id id = {0, 0, 0, 0, NULL};
+    struct stat st;
+    char *dir;
+
+    if (stat(path, &st) == 0) {
+        id.known = id.exists = 1;
+    } else if ((dir = dir_of(path))) {
+        id.known = stat(dir, &st) == 0;
+        id.name = base_of(path);
+        free(dir);
+    }
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    return id;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    file_id x, y;
+    if (strcmp(a, b) == 0)
+        return 1;
+    x = identify(a);
+    y = identify(b);
+    return x.known && y.known && x.exists == y.exists && x.dev == y.dev && x.ino == y.ino &&
+           (x.exists || strcmp(x.name, y.name) == 0);
+}
+
 static ri_rc check_distinct(const ri_run_plan *plan, const char *output_dir, ri_error *err)
 {
     for (size_t i = 0; i < plan->n_outputs; i++) {
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(plan->outputs[i], plan->outputs[j]) == 0)
+        for (size_t j = 0; j < i; j++) {
+            if (!same_file(plan->outputs[i], plan->outputs[j]))
+                continue;
+            if (output_dir)
                 return ri_fail(err, RI_RC_USAGE,
                                "--output-dir %s: outputs #%zu and #%zu would both be written to %s; expected outputs with distinct file names",
                                output_dir, j + 1, i + 1, plan->outputs[i]);
-        if (strcmp(plan->outputs[i], plan->manifest) == 0)
+            return ri_fail(err, RI_RC_USAGE, "%s: outputs #%zu and #%zu name this one file (#%zu as %s); expected distinct files",
+                           plan->outputs[i], j + 1, i + 1, j + 1, plan->outputs[j]);
+        }
+        if (same_file(plan->outputs[i], plan->manifest))
             return ri_fail(err, RI_RC_USAGE,
-                           "%s: the run manifest would replace output #%zu; expected run.manifest to name another file",
-                           plan->manifest, i + 1);
-        if (strcmp(plan->outputs[i], plan->lock) == 0)
+                           "%s: the run manifest would replace output #%zu (%s); expected run.manifest to name another file",
+                           plan->manifest, i + 1, plan->outputs[i]);
+        if (same_file(plan->outputs[i], plan->lock))
             return ri_fail(err, RI_RC_USAGE,
-                           "%s: the lock file would be output #%zu; expected run.lock_file to name another file",
-                           plan->lock, i + 1);
+                           "%s: the lock file would be output #%zu (%s); expected run.lock_file to name another file",
+                           plan->lock, i + 1, plan->outputs[i]);
     }
-    if (strcmp(plan->manifest, plan->lock) == 0)
-        return ri_fail(err, RI_RC_USAGE, "%s: the lock file would be the run manifest; expected two files",
-                       plan->lock);
+    if (same_file(plan->manifest, plan->lock))
+        return ri_fail(err, RI_RC_USAGE, "%s: the lock file would be the run manifest (%s); expected two files",
+                       plan->lock, plan->manifest);
     return RI_RC_OK;
 }
 

@@ -311,6 +311,26 @@ expect_err "merged outputs message" "outputs #1 and #2 would both be written to 
 run -c "$J/job.cfg" -P "$P" run --output-dir "$WORK/no-such-dir"
 expect_status "--output-dir naming a missing directory" 1
 expect_err "missing directory named" "$WORK/no-such-dir/.regind.lock: cannot create the lock file: its directory does not exist"
+# Files are told apart by what they are, not how they are spelled: a lock file or a
+# manifest naming an output through a linked directory or "..", refused at check and run.
+ln -s out "$J/outlink"
+sed -e 's|^run = .*|run = { lock_file = "outlink/gap.csv"; };|' "$J/job.cfg" > "$J/lockspell.cfg"
+cp "$OUT/gap.csv" "$WORK/gap-before.csv"
+run -c "$J/lockspell.cfg" -P "$P" check
+expect_status "check: lock file naming an output through a linked directory" 2
+expect_err "lock and output named" "outlink/gap.csv: the lock file would be output #1 ($J/out/gap.csv)"
+run -c "$J/lockspell.cfg" -P "$P" run --force
+expect_status "run: lock file naming an output through a linked directory" 2
+same "the output keeps its bytes" "$OUT/gap.csv" "$WORK/gap-before.csv"
+sed -e "s|^run = .*|run = { manifest = \"$J/out/../out/gap.json\"; };|" "$J/job.cfg" > "$J/manspell.cfg"
+run -c "$J/manspell.cfg" -P "$P" check
+expect_status "check: manifest naming an output with '..'" 2
+expect_err "manifest and output named" "the run manifest would replace output #2 ($J/out/gap.json)"
+sed -e 's|out/gap.json|outlink/gap.csv|' "$J/job.cfg" > "$J/outspell.cfg"
+run -c "$J/outspell.cfg" -P "$P" check
+expect_status "check: two outputs naming one file" 2
+expect_err "both outputs named" "outputs #1 and #2 name this one file"
+
 # A lock file planted as a link in a shared output directory must not empty what it names.
 mkdir -p "$WORK/shared"
 printf 'precious\n' > "$WORK/victim"
