@@ -117,7 +117,7 @@ static int run_usage(ri_cli *c, const char *what, const char *arg)
 /*
  * Test hooks, read from the environment so that no option advertises them:
  * REGIND_TEST_PAUSE_BEFORE_RENAME=SECONDS sleeps once every file is staged
- * (so a test can kill the run then), REGIND_TEST_FAIL_RENAME=K makes the
+ * and backed up, just before the first rename (so a test can kill the run then), REGIND_TEST_FAIL_RENAME=K makes the
  * K-th rename of the commit fail (so a test can see the rollback).
  */
 static unsigned long test_hook(const char *name)
@@ -300,9 +300,8 @@ static int commit(run_state *x, const run_opts *o, ri_error *err)
     if (o->pause_before_rename) {
         ri_cli_logf(x->cli, RI_LOG_INFO, "test hook: every file staged; pausing %lu s before renaming",
                     o->pause_before_rename);
-        sleep((unsigned)o->pause_before_rename);
     }
-    if (ri_run_commit(x->staging, o->fail_rename_at, err))
+    if (ri_run_commit(x->staging, o->fail_rename_at, o->pause_before_rename, err))
         return ri_cli_report(x->cli, err);
     w = ri_staging_outputs(x->staging, &n);
     for (size_t i = 0; i < n; i++)

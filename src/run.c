@@ -679,7 +679,7 @@ static void append(char *buf, size_t size, const char *fmt, const char *a, const
         snprintf(buf + used, size - used, fmt, a, b);
 }
 
-/* Put back the old content of a file already renamed over (or never renamed, for the manifest). */
+/* Put back the old content of a file already renamed over. */
 static int restore(staged *f)
 {
     int r = f->backup ? rename(f->backup, f->final) : f->renamed ? unlink(f->final) : 0;
@@ -692,7 +692,8 @@ static int restore(staged *f)
     return r;
 }
 
-/* The rename of file k failed with errno e: undo the renames before it and describe the result. */
+/* The rename of file k failed with errno e: undo the renames before it and describe the result.
+   The manifest, renamed last, was never moved. */
 static ri_rc roll_back(ri_staging *s, size_t k, int e, ri_error *err)
 {
     char failed[RI_ERROR_MAX / 2] = "";
@@ -701,37 +702,28 @@ static ri_rc roll_back(ri_staging *s, size_t k, int e, ri_error *err)
     for (size_t j = k; j-- > 0;)
         if (restore(&s->files[j]) != 0)
             append(failed, sizeof failed, "%s%s", failed[0] ? ", " : "", s->files[j].final);
-    if (s->has_manifest && restore(&s->files[s->n_outputs]) != 0)
-        append(failed, sizeof failed, "%s%s", failed[0] ? ", " : "", s->files[s->n_outputs].final);
     (void)sync_dirs(s, NULL);
     if (failed[0])
         return ri_fail(err, RI_RC_DATA,
-                       "%s: cannot move the new file into place: %s; could not restore the old %s either (their old content is kept beside them as .regind-tmp-* files until the next run): those outputs are new, the others old, and no manifest marks the set complete",
+                       "%s: cannot move the new file into place: %s; could not restore the old %s either (their old content is kept beside them as .regind-tmp-* files until the next run): those outputs are new, the others old, and the old manifest's digests no longer match them",
                        s->files[k].final, strerror(e), failed);
     return ri_fail(err, RI_RC_DATA,
                    "%s: cannot move the new file into place: %s; the %zu output%s already replaced %s restored, so no output changed",
                    s->files[k].final, strerror(e), replaced, replaced == 1 ? "" : "s", replaced == 1 ? "was" : "were");
 }
 
-ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, ri_error *err)
+ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, unsigned long pause_before_rename, ri_error *err)
 {
-    staged *m = s->has_manifest ? &s->files[s->n_outputs] : NULL;
     ri_rc rc = RI_RC_OK;
 
     for (size_t i = 0; i < s->n_files && !rc; i++)
         rc = make_backup(&s->files[i], err);
-    if (!rc && m && m->backup) {
-        if (unlink(m->final) != 0)
-            rc = ri_fail(err, RI_RC_DATA, "%s: cannot remove the old manifest: %s", m->final, strerror(errno));
-        else if (sync_dir_of(m->final) != 0) {
-            rc = ri_fail(err, RI_RC_DATA, "%s: cannot sync its directory to disk: %s", m->final, strerror(errno));
-            restore(m);
-        }
-    }
     if (rc) {
         drop_backups(s);
         return rc;
     }
+    if (pause_before_rename)
+        sleep((unsigned)pause_before_rename);
     for (size_t i = 0; i < s->n_files; i++) {
         staged *f = &s->files[i];
         int r;

@@ -190,6 +190,8 @@ expect_status "rename fails with no old outputs" 1
 if [ -z "$(ls -A "$WORK/fresh" | grep -v '^\.regind\.lock$')" ]; then ok "new first output removed again"; else not_ok "left in $WORK/fresh: $(ls -A "$WORK/fresh")"; fi
 
 # ---------------------------------------------------------------- SIGKILL while the outputs are replaced
+# The hook pauses just before the first rename: the old manifest must still be there,
+# since it is replaced by a rename only, last.
 REGIND_TEST_PAUSE_BEFORE_RENAME=30 "$REGIND" -c "$J/job.cfg" -P "$P" run >/dev/null 2>"$WORK/killed.err" &
 pid=$!
 if wait_for "$WORK/killed.err" "test hook: every file staged"; then ok "run paused with every file staged"; else not_ok "run never paused"; fi
