@@ -353,6 +353,26 @@ mkfifo "$WORK/shared/fifo.lock" 2>/dev/null && {
     expect_err "FIFO refused" "fifo.lock: the lock file is not a regular file"
 }
 
+# A write of the manifest that fails says why: a file size limit stands in for a full
+# disk. Many indicators make the manifest (9 kB) larger than stdio's buffer and the limit.
+mkdir -p "$WORK/fsize"
+{
+    echo "$DATASET"
+    printf 'indicators = ( '
+    i=0
+    while [ $i -lt 120 ]; do
+        i=$((i + 1))
+        printf '{ id = "gap_indicator_number_%d"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E06000001"; }, ' $i
+    done
+    echo '{ id = "last"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E06000001"; } );'
+    echo 'outputs = ( { file = "gap.csv"; indicators = [ "last" ]; } );'
+} > "$WORK/fsize/big.cfg"
+cp "$J/small.csv" "$WORK/fsize/"
+(trap '' XFSZ; ulimit -f 4; run -c "$WORK/fsize/big.cfg" -P "$P" run; exit $status)
+status=$?
+expect_status "manifest beyond the file size limit" 1
+expect_err "the write's own error is reported" "big.manifest.json: write failed: File too large"
+
 run -c "$J/job.cfg" -P "$P" run --force --log-syslog
 expect_status "--log-syslog" 0
 if [ -s "$WORK/err" ]; then not_ok "--log-syslog still wrote to stderr"; else ok "--log-syslog keeps stderr empty"; fi
