@@ -2,6 +2,7 @@
 #include "panel.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,6 +456,45 @@ static void derive_ctx_free(derive_ctx *ctx)
     free(ctx->used);
 }
 
+/* Keep a warning for the engine to log; -1 when out of memory. */
+static int add_warning(ri_panel *p, const char *text)
+{
+    char **w = realloc(p->warnings, (p->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    p->warnings = w;
+    if (!(w[p->n_warnings] = strdup(text)))
+        return -1;
+    p->n_warnings++;
+    return 0;
+}
+
+/*
+ * A product or quotient beyond the double range (1e200 * 1e200) is not a
+ * number the data can support: NaN, the missing value, with one warning
+ * per derived measure, as for a plugin's infinite result.
+ */
+static int drop_overflow(ri_panel *p, const ri_derived_cfg *d, ri_column *c)
+{
+    size_t n = 0, first = 0, cells = p->n_areas * p->n_periods;
+    char text[1024];
+
+    for (size_t k = 0; k < cells; k++)
+        if (isinf(c->v[k])) {
+            if (n++ == 0)
+                first = k;
+            c->v[k] = NAN;
+        }
+    if (!n)
+        return 0;
+    snprintf(text, sizeof text,
+             "%s:%d: derived measure %s: %zu value%s beyond the range of a double written as NaN, first for area %s, period %s; "
+             "expected operands whose product or quotient stays below 1.8e308",
+             ri_loc_file(&d->loc), d->loc.line, d->name, n, n == 1 ? "" : "s", p->area_codes[first / p->n_periods],
+             p->periods[first % p->n_periods]);
+    return add_warning(p, text);
+}
+
 /* The job's derived measures, in order, so one may use another defined before it. */
 static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
 {
@@ -475,6 +515,10 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
             derive_ctx_free(&ctx);
             return ri_error_prefix(err, "%s:%d: derived measure \"%s\": ", ri_loc_file(&d->loc),
                                    d->loc.line, d->name);
+        }
+        if (drop_overflow(p, d, c) != 0) {
+            derive_ctx_free(&ctx);
+            return ri_oom(err);
         }
         /* An area is in a derived measure's data only when it is in the data of every operand. */
         for (size_t a = 0; a < p->n_areas; a++)
@@ -576,5 +620,8 @@ void ri_panel_free(ri_panel *p)
     free(p->datasets);
     ri_strtab_free(p->area_index);
     ri_strtab_free(p->period_index);
+    for (size_t i = 0; i < p->n_warnings; i++)
+        free(p->warnings[i]);
+    free(p->warnings);
     free(p);
 }

@@ -58,6 +58,9 @@ typedef struct ri_panel {
     ri_dataset_info *datasets;
     size_t n_datasets;
 
+    char **warnings;    /* found while building (a derived measure that overflowed); the engine logs them */
+    size_t n_warnings;
+
     struct ri_strtab *area_index;   /* codes -> area index (same order as area_codes) */
     struct ri_strtab *period_index; /* labels -> period index */
 } ri_panel;

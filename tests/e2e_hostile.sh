@@ -174,6 +174,26 @@ expect_out "negative population gives an empty value" 'E2,,2019,,gap,gva_per_hea
 expect_out "zero population gives an empty value" 'E3,,2019,,gap,gva_per_head,,'
 expect_value "positive population still computed" "$WORK/out" E1 2019 gva_per_head 10000000 0
 
+# ---------------------------------------------------------------- values beyond the double range
+# 1e303 GBP million is a number, but GVA per head multiplies it by 1e6: infinite. Every command
+# treats it alike: NaN (an empty cell, n/a in tables) with one warning naming where, status 0.
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,1e303,5\n' > d.csv
+limited -c gap.cfg -P "$P" compare E1 E2 --format csv
+expect_status "compare: a plugin result beyond the double range" 0
+expect_err "compare warns once, naming indicator, area and period" 'indicator gap (plugin gva_gap): 6 infinite values written as NaN, first output gva_per_head for area E2, period 2019'
+expect_out "compare writes it empty" 'E2,,2019,,gap,gva_per_head,,'
+limited -c gap.cfg -P "$P" compare E1 E2
+if grep -q 'inf' "$WORK/out"; then not_ok "compare table prints inf"; else ok "compare table prints no inf"; fi
+sed 's|^indicators|outputs = ( { file = "inf-out.csv"; } );\nindicators|' gap.cfg > infrun.cfg
+limited -c infrun.cfg -P "$P" run
+expect_status "run: a plugin result beyond the double range" 0
+expect_err "run gives the same warning" 'indicator gap (plugin gva_gap): 6 infinite values written as NaN'
+if grep -q '^E2,,2019,,gap,gva_per_head,,' inf-out.csv; then ok "run writes it empty"; else not_ok "run wrote $(grep '^E2,,2019,,gap,gva_per_head' inf-out.csv)"; fi
+printf 'derived = ( { name = "huge"; expr = "gva * 1e10"; } );\n' | cat gap.cfg - > derived-inf.cfg
+limited -c derived-inf.cfg -P "$P" check
+expect_status "a derived measure beyond the double range" 0
+expect_err "derived overflow warned, located" 'derived-inf.cfg:5: derived measure huge: 1 value beyond the range of a double written as NaN, first for area E2, period 2019'
+
 # ---------------------------------------------------------------- duplicate areas and periods
 data duplicate-area.csv
 limited -c gap.cfg -P "$P" check
