@@ -1,4 +1,5 @@
 /* cli_compare.c — `regind compare` and `regind areas`: looking at areas interactively. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,8 +59,9 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 't': o.area_type = optarg; break;
         case 'T':
+            /* strtoul reads "-1" as the largest number: only digits are a count. */
             o.top = (size_t)strtoul(optarg, &end, 10);
-            if (*end || !*optarg || o.top == 0) {
+            if (*end || !isdigit((unsigned char)*optarg) || o.top == 0) {
                 free(ids);
                 return ri_cli_usage("compare: --top '%s': expected a positive whole number", optarg);
             }

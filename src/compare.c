@@ -2,6 +2,7 @@
 #include "compare.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +66,16 @@ typedef struct block {
     size_t benchmark;
 } block;
 
+/*
+ * Room for any double as format_value writes it: "%.0f" of the largest
+ * has DBL_MAX_10_EXP + 1 digits, plus a separator every three, a sign, a
+ * decimal part and the NUL.
+ */
+#define NUM_TEXT (DBL_MAX_10_EXP + 1 + (DBL_MAX_10_EXP + 1) / 3 + 8)
+
 static void format_value(double v, char *buf, size_t size)
 {
-    char raw[64], *out = buf;
+    char raw[NUM_TEXT], *out = buf;
     size_t len, int_len, i;
 
     if (isnan(v)) {
@@ -155,7 +163,7 @@ static void print_header(FILE *f, const block *b)
 static void print_row(FILE *f, const ri_panel *p, const block *b, size_t a, size_t t, double rank,
                       double pct, const char *tag)
 {
-    char name[256], num[64], rank_text[16], pct_text[16];
+    char name[256], num[NUM_TEXT], rank_text[16], pct_text[16];
     snprintf(name, sizeof name, "%s%s", p->area_names[a][0] ? p->area_names[a] : p->area_codes[a], tag);
     if (isnan(rank))
         snprintf(rank_text, sizeof rank_text, "%s", "");
@@ -177,7 +185,7 @@ static void print_row(FILE *f, const ri_panel *p, const block *b, size_t a, size
 static void print_stats(FILE *f, const ri_panel *p, const block *b, const unsigned char *group,
                         const double *weights, const char *weight_name, size_t t, double *vals)
 {
-    char num[64];
+    char num[NUM_TEXT];
     fputs("  Distribution across the compared areas:\n", f);
     for (size_t c = 0; c < b->n_cols; c++) {
         ri_stats_summary s;
@@ -238,7 +246,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
     const ri_indicator_cfg *ind = indicator_cfg(job, b->id);
     ri_stats_summary s;
     ri_error serr;
-    char num[64];
+    char num[NUM_TEXT];
 
     if (!vals || !rank || !pct || !rows) {
         free(vals);
@@ -321,7 +329,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
 {
     size_t ni = b->sort->n_ind, n = 0, cap = 64;
     cell *cells = malloc(cap * sizeof *cells);
-    char num[64];
+    char num[NUM_TEXT];
 
     if (!cells)
         return ri_oom(err);
@@ -376,7 +384,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
 static ri_rc table_series(FILE *f, const ri_panel *p, const block *b, const unsigned char *chosen,
                           const size_t *by_code, size_t from, size_t to)
 {
-    char num[64];
+    char num[NUM_TEXT];
     size_t n = to - from + 1;
     fprintf(f, "%s: %s (%s), %s to %s\n\n  %-*s %-10s", b->id, b->sort->output, b->sort->unit,
             p->periods[from], p->periods[to], NAME_WIDTH, "Area", "Code");
@@ -478,6 +486,26 @@ static const block *first_area_block(const block *blocks, size_t n)
     return NULL;
 }
 
+/*
+ * The table as a terminal should show it: names, codes and labels come
+ * from data files, and a control character in one (an escape sequence
+ * that recolours the screen or retitles the window) is written as visible
+ * text, \xHH for C0 and DEL, \u00HH for the C1 controls of UTF-8. Line
+ * ends are the table's own.
+ */
+static void put_printable(FILE *f, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
+            fprintf(f, "\\u00%02x", (unsigned char)s[++i]);
+        else if ((c < 0x20 && c != '\n') || c == 0x7f)
+            fprintf(f, "\\x%02x", c);
+        else
+            fputc(c, f);
+    }
+}
+
 ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri_compare_opts *o,
                        ri_error *err)
 {
@@ -540,14 +568,26 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         periods[s] = 1;
 
     if (o->format == RI_COMPARE_TABLE) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem) {
+            rc = ri_oom(err);
+            goto done;
+        }
         for (size_t k = 0; k < n_blocks && !rc; k++) {
             if (blocks[k].by_industry)
-                rc = table_cells(f, p, &blocks[k], chosen, o, from, t, err);
+                rc = table_cells(mem, p, &blocks[k], chosen, o, from, t, err);
             else if (o->since)
-                rc = table_series(f, p, &blocks[k], chosen, by_code, from, t);
+                rc = table_series(mem, p, &blocks[k], chosen, by_code, from, t);
             else
-                rc = table_block(f, job, p, &blocks[k], chosen, group, o, weights, t, err);
+                rc = table_block(mem, job, p, &blocks[k], chosen, group, o, weights, t, err);
         }
+        if (fclose(mem) != 0 && !rc)
+            rc = ri_oom(err);
+        if (!rc)
+            put_printable(f, text, len);
+        free(text);
     } else {
         const char **ids = calloc(n_blocks, sizeof *ids);
         ri_selection sel;

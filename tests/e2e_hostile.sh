@@ -194,6 +194,14 @@ limited -c derived-inf.cfg -P "$P" check
 expect_status "a derived measure beyond the double range" 0
 expect_err "derived overflow warned, located" 'derived-inf.cfg:5: derived measure huge: 1 value beyond the range of a double written as NaN, first for area E2, period 2019'
 
+# A finite value of any size keeps every digit in the compare table (buffers are sized
+# for the largest double): 1e100 GBP million for 5 people is 2e105 GBP per head, 106 digits.
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,1e100,5\n' > d.csv
+limited -c gap.cfg -P "$P" compare E1 E2
+expect_status "compare: a value of 106 digits" 0
+digits=$(awk '$1 == "E2" { gsub(",", "", $3); print length($3) }' "$WORK/out")
+if [ "$digits" = 106 ]; then ok "every digit printed"; else not_ok "gva_per_head printed with '$digits' digits, expected 106"; fi
+
 # ---------------------------------------------------------------- duplicate areas and periods
 data duplicate-area.csv
 limited -c gap.cfg -P "$P" check
