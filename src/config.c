@@ -32,7 +32,7 @@ typedef struct loader {
 } loader;
 
 static const char *const root_keys[] = {
-    "version", "plugin_path", "missing", "datasets", "derived", "geography",
+    "version", "plugin_path", "missing", "max_panel_values", "datasets", "derived", "geography",
     "indicators", "outputs", "compare", "run", NULL};
 static const char *const dataset_keys[] = {
     "id", "file", "layout", "skip_rows", "area", "area_name", "area_type",
@@ -1500,6 +1500,12 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
         TRY(take_strings(ld, s, STR_PATH, &job->plugin_path, &job->n_plugin_path));
     if ((s = config_setting_get_member(root, "missing")))
         TRY(take_strings(ld, s, STR_EMPTY_OK, &job->missing, &job->n_missing));
+    if ((s = config_setting_get_member(root, "max_panel_values"))) {
+        if (!is_integer(s) || config_setting_get_int64(s) < 1)
+            return fail_at(ld, s, "\"max_panel_values\" must be an integer >= 1 (values in the joined panel); got %s",
+                           is_integer(s) ? "a number below 1" : type_name(s));
+        job->max_panel_values = (unsigned long long)config_setting_get_int64(s);
+    }
     TRY(parse_datasets(ld, root));
     TRY(check_prefer_over(ld, config_setting_get_member(root, "datasets")));
     TRY(parse_geography(ld, root));

@@ -532,6 +532,63 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
     return RI_RC_OK;
 }
 
+/*
+ * The joined panel is dense over the union of every dataset's areas and
+ * periods, so datasets that share little (3 areas x 3,000 periods beside
+ * 30,000 areas x 1 period) multiply out: 0.5 MB of input once asked for
+ * 1.4 GB. Its size is known once the keys are joined, before any column is
+ * allocated: every measure, derived measure and lookup parent counted.
+ */
+#define RI_PANEL_SPARSE_FACTOR 64
+#define RI_PANEL_MIN_LIMIT ((unsigned long long)1 << 24)
+
+static ri_rc guard_size(const ri_panel *p, ri_dataset **ds, size_t n, const ri_job *job,
+                        ri_lookup **lookups, const joined *j, ri_error *err)
+{
+    ri_strtab *parents = ri_strtab_new(64);
+    size_t areas = p->n_areas + job->n_aggregates;
+    double per_area = (double)job->n_derived * (double)p->n_periods, total, read = 0, limit;
+    char names[RI_ERROR_MAX / 2] = "", from_lookups[64] = "";
+    size_t used = 0, n_parents;
+
+    if (!parents)
+        return ri_oom(err);
+    /* Lookup parents not in the data become areas of their own. */
+    for (size_t l = 0; l < job->n_lookups; l++)
+        for (size_t k = 0; k < lookups[l]->n; k++) {
+            const char *code = lookups[l]->parent[k];
+            if (ri_strtab_find(j->areas, code, strlen(code)) < 0 && ri_strtab_intern(parents, code, strlen(code)) < 0) {
+                ri_strtab_free(parents);
+                return ri_oom(err);
+            }
+        }
+    n_parents = ri_strtab_count(parents);
+    areas += n_parents;
+    ri_strtab_free(parents);
+    for (size_t d = 0; d < n; d++) {
+        per_area += (double)ds[d]->n_measures * (double)p->n_periods * (double)ds[d]->n_industries;
+        read += (double)ds[d]->n_measures * (double)ds[d]->n_areas * (double)ds[d]->n_periods *
+                (double)ds[d]->n_industries;
+    }
+    total = (double)areas * per_area;
+    limit = job->max_panel_values ? (double)job->max_panel_values
+                                  : fmax((double)RI_PANEL_MIN_LIMIT, RI_PANEL_SPARSE_FACTOR * read);
+    if (total <= limit)
+        return RI_RC_OK;
+    for (size_t d = 0; d < n && used < sizeof names; d++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s\"%s\" (%zu area%s x %zu period%s)",
+                                 d ? (d + 1 == n ? " and " : ", ") : "", ds[d]->cfg->id, ds[d]->n_areas,
+                                 ds[d]->n_areas == 1 ? "" : "s", ds[d]->n_periods, ds[d]->n_periods == 1 ? "" : "s");
+    if (n_parents)
+        snprintf(from_lookups, sizeof from_lookups, " (%zu of them lookup parents)", n_parents);
+    return ri_fail(err, RI_RC_DATA,
+                   "%s: joining datasets %s gives a panel of %zu areas%s x %zu periods%s holding %.0f values, "
+                   "more than the limit of %.0f (%s); expected datasets that share their areas and periods "
+                   "(join the others in a job of their own, or raise max_panel_values)",
+                   job->path, names, areas, from_lookups, p->n_periods, j->any_industry ? " x industries" : "", total, limit,
+                   job->max_panel_values ? "max_panel_values" : "64 times the values the datasets hold, at least 2^24; max_panel_values sets it");
+}
+
 ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
 {
     ri_panel *p = calloc(1, sizeof *p);
@@ -551,6 +608,8 @@ ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
         rc = ri_dataset_load(&job->datasets[d], job->missing, job->n_missing, &ds[d], err);
     if (!rc)
         rc = join_keys(p, ds, job->n_datasets, &j, err);
+    if (!rc)
+        rc = guard_size(p, ds, job->n_datasets, job, lookups, &j, err);
     if (!rc)
         rc = copy_measures(p, ds, job->n_datasets, &j, err);
     if (!rc)

@@ -238,6 +238,38 @@ expect_value "value follows its column, not its position" "$WORK/out" B 2017 gva
 limited -c order.cfg -P "$P" compare A B --period 2018 --format csv
 expect_value "third column is 2018" "$WORK/out" A 2018 gva_per_head 18000000 1e-6
 
+# ---------------------------------------------------------------- the joined panel's size
+# 0.5 MB of input: 3 areas x 3,000 periods beside 30,000 areas x 1 period, a union of 90 million
+# cells per measure (1.4 GB before the guard), refused before anything is allocated.
+awk 'BEGIN { print "code,period,x"; for (a = 1; a <= 3; a++) for (t = 1; t <= 3000; t++) printf "A%d,%d,1\n", a, 1000 + t }' > long.csv
+awk 'BEGIN { print "code,period,y"; for (a = 1; a <= 30000; a++) printf "B%d,2019,1\n", a }' > wide.csv
+cat > union.cfg <<'CFG'
+datasets = ( { id = "long"; file = "long.csv"; area = "code"; period = "period"; measures = { x = "x"; }; },
+             { id = "wide"; file = "wide.csv"; area = "code"; period = "period"; measures = { y = "y"; }; } );
+CFG
+limited -c union.cfg check
+expect_status "datasets whose union explodes" 1
+expect_err "the datasets and the limit are named" 'union.cfg: joining datasets "long" (3 areas x 3000 periods) and "wide" (30000 areas x 1 period) gives a panel of 30003 areas x 3000 periods holding 180018000 values, more than the limit of 16777216 (64 times the values the datasets hold'
+# The same through a lookup: one child with 20,000 parents, each an area of its own.
+awk 'BEGIN { print "code,period,gva"; for (t = 1; t <= 3000; t++) printf "A1,%d,1\n", 1000 + t }' > one.csv
+awk 'BEGIN { print "child,parent"; for (k = 1; k <= 20000; k++) printf "A1,P%d\n", k }' > parents.csv
+cat > parents.cfg <<'CFG'
+datasets = ( { id = "one"; file = "one.csv"; area = "code"; period = "period"; measures = { gva = "gva"; }; additive = [ "gva" ]; } );
+geography = { lookups = ( { id = "l"; file = "parents.csv"; child = "child"; parent = "parent"; aggregate = [ "gva" ]; } ); };
+CFG
+limited -c parents.cfg check
+expect_status "lookup parents that explode the panel" 1
+expect_err "lookup parents counted" 'gives a panel of 20001 areas (20000 of them lookup parents) x 3000 periods'
+# The limit is the job's to set.
+printf 'max_panel_values = 3;\n' | cat - gap.cfg > limit.cfg
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,50,5\n' > d.csv
+limited -c limit.cfg -P "$P" check
+expect_status "max_panel_values below the panel" 1
+expect_err "configured limit named" 'holding 4 values, more than the limit of 3 (max_panel_values)'
+printf 'max_panel_values = 4;\n' | cat - gap.cfg > limit.cfg
+limited -c limit.cfg -P "$P" check
+expect_status "max_panel_values that fits" 0
+
 # ---------------------------------------------------------------- conflicting lookups
 cp "$H/lookup-data.csv" w.csv
 lookup() { # FILE
