@@ -136,7 +136,7 @@ expect_status "wide keys that would explode the cube" 1
 expect_err "sparse wide data refused" 'sparsew.csv: 2000 areas x 100 periods x 2000 industries is far sparser than the 2000 rows read'
 
 # ---------------------------------------------------------------- NaN, Inf, 1e400
-for lit in nan NaN inf -Infinity 1e400 -1e400 0x1p4; do
+for lit in nan NaN inf -Infinity 1e400 -1e400 1e-400 0x1p4; do
     printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,%s,5\n' "$lit" > d.csv
     limited -c gap.cfg -P "$P" check
     expect_status "literal $lit in a cell" 1
