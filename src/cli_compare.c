@@ -93,14 +93,15 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (n_ids == 0)
         for (size_t k = 0; k < lj.job->compare.n_indicators; k++)
             ids[n_ids++] = lj.job->compare.indicators[k];
-    /* Indicators that all compare one type of area (group_type) are compared as that type. */
-    if (!o.area_type && n_ids) {
+    /* Indicators that all compare one type of area (group_type) are compared as that type;
+       without -i or compare.indicators, the compared indicators are all the job's. */
+    if (!o.area_type && lj.job->n_indicators) {
         const char *common = NULL;
         int same = 1;
-        for (size_t k = 0; k < n_ids && same; k++) {
+        for (size_t k = 0; k < (n_ids ? n_ids : lj.job->n_indicators) && same; k++) {
             const char *g = NULL;
             for (size_t j = 0; j < lj.job->n_indicators; j++)
-                if (strcmp(lj.job->indicators[j].id, ids[k]) == 0)
+                if (!n_ids ? j == k : strcmp(lj.job->indicators[j].id, ids[k]) == 0)
                     g = lj.job->indicators[j].group_type;
             same = g && (!common || strcmp(g, common) == 0);
             common = g;

@@ -72,6 +72,19 @@ expect_status "compare with control characters in a name" 0
 expect_out "control characters shown as text" 'Evil\x1b]0;pwned\x07\x1b[31mRed\u009bx'
 if LC_ALL=C grep -q "$(printf '[\033\007]')" "$WORK/out"; then not_ok "a raw control character reached the table"; else ok "no raw control character in the table"; fi
 
+# Without -i, the compared indicators are all the job's: their common group_type sets the
+# type compared (regind(1)), here regions rather than the default LEPs.
+printf 'code,period,gva,pop\nE12000001,2019,100,10\nE12000002,2019,50,5\nE37000001,2019,70,7\n' > "$WORK/regions.csv"
+cat > "$WORK/regions.cfg" <<'JOB'
+datasets = ( { id = "d"; file = "regions.csv"; area = "code"; period = "period"; measures = { gva = "gva"; pop = "pop"; }; } );
+indicators = ( { id = "gap"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E12000001";
+                 group_type = "Region"; } );
+JOB
+run -c "$WORK/regions.cfg" -P "$PLUGIN_DIR" compare
+expect_status "compare without -i" 0
+expect_out "the indicators' group_type is compared" "gap (plugin gva_gap), 2019: Region areas ranked by gva_per_head"
+if grep -q E37000001 "$WORK/out"; then not_ok "a LEP listed among regions"; else ok "only regions listed"; fi
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare --period 2010 --top 3
 expect_status "compare --period --top" 0
 expect_out "period shown" "2010"
