@@ -13,6 +13,8 @@
 
 #include "csv.h"
 
+#include "map_guard.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -282,12 +284,15 @@ ri_rc ri_csv_open(const char *path, ri_csv **out, ri_error *err)
                            strerror(e));
         }
         posix_madvise(map, size, POSIX_MADV_SEQUENTIAL);
+        (void)ri_map_guard_add(map, size);
     }
     close(fd);
     rc = ri_csv_open_mem(path, map, size, out, err);
     if (rc != RI_RC_OK) {
-        if (map)
+        if (map) {
+            ri_map_guard_remove(map);
             munmap(map, size);
+        }
         return rc;
     }
     (*out)->map = map;
@@ -393,8 +398,10 @@ void ri_csv_close(ri_csv *csv)
 {
     if (!csv)
         return;
-    if (csv->map && csv->owns_map)
+    if (csv->map && csv->owns_map) {
+        ri_map_guard_remove(csv->map);
         munmap(csv->map, csv->map_len);
+    }
     free(csv->fields);
     free(csv->scratch_off);
     free(csv->scratch);
@@ -629,7 +636,7 @@ static RI_NOINLINE const unsigned char *read_unquoted_rest(ri_csv *c, scanner *s
     }
 }
 
-int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
+static int next_record(ri_csv *c, ri_csv_record *rec, ri_error *err)
 {
     const unsigned char *data = c->data, *p, *end = c->data + c->size;
     unsigned long line = c->line, first_line;
@@ -752,4 +759,20 @@ int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
     rec->n_fields = nf;
     rec->line = first_line;
     return 1;
+}
+
+int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
+{
+    int got = next_record(c, rec, err);
+
+    /* Zeros stood in for pages of a file that shrank (map_guard.h): whatever the parser made
+       of them, the cause is the file. */
+    if (got <= 0 && c->map && ri_map_guard_shrank(c->map)) {
+        c->failed = 1;
+        ri_fail(err, RI_RC_DATA,
+                "%s: the file shrank while it was being read (it had %zu bytes when opened); expected a file nothing changes during the run",
+                c->name, c->map_len);
+        return -1;
+    }
+    return got;
 }
