@@ -368,10 +368,15 @@ mkdir -p "$WORK/fsize"
     echo 'outputs = ( { file = "gap.csv"; indicators = [ "last" ]; } );'
 } > "$WORK/fsize/big.cfg"
 cp "$J/small.csv" "$WORK/fsize/"
-(trap '' XFSZ; ulimit -f 4; run -c "$WORK/fsize/big.cfg" -P "$P" run; exit $status)
-status=$?
-expect_status "manifest beyond the file size limit" 1
-expect_err "the write's own error is reported" "big.manifest.json: write failed: File too large"
+# ThreadSanitizer's runtime cannot run under a file size limit: then the check is skipped.
+if (trap '' XFSZ; ulimit -f 4; "$REGIND" -c "$J/job.cfg" -P "$P" check) >/dev/null 2>&1; then
+    (trap '' XFSZ; ulimit -f 4; run -c "$WORK/fsize/big.cfg" -P "$P" run; exit $status)
+    status=$?
+    expect_status "manifest beyond the file size limit" 1
+    expect_err "the write's own error is reported" "big.manifest.json: write failed: File too large"
+else
+    ok "# SKIP manifest beyond the file size limit (regind cannot start under ulimit -f here)"
+fi
 
 run -c "$J/job.cfg" -P "$P" run --force --log-syslog
 expect_status "--log-syslog" 0
