@@ -537,7 +537,7 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
  * periods, so datasets that share little (3 areas x 3,000 periods beside
  * 30,000 areas x 1 period) multiply out: 0.5 MB of input once asked for
  * 1.4 GB. Its size is known once the keys are joined, before any column is
- * allocated: every measure, derived measure and lookup parent counted.
+ * allocated, lookup parents and aggregates counted as areas.
  */
 #define RI_PANEL_SPARSE_FACTOR 64
 #define RI_PANEL_MIN_LIMIT ((unsigned long long)1 << 24)
@@ -547,7 +547,7 @@ static ri_rc guard_size(const ri_panel *p, ri_dataset **ds, size_t n, const ri_j
 {
     ri_strtab *parents = ri_strtab_new(64);
     size_t areas = p->n_areas + job->n_aggregates;
-    double per_area = (double)job->n_derived * (double)p->n_periods, total, read = 0, limit;
+    double per_area = 0, total, read = 0, limit;
     char names[RI_ERROR_MAX / 2] = "", from_lookups[64] = "";
     size_t used = 0, n_parents;
 
@@ -570,6 +570,10 @@ static ri_rc guard_size(const ri_panel *p, ri_dataset **ds, size_t n, const ri_j
         read += (double)ds[d]->n_measures * (double)ds[d]->n_areas * (double)ds[d]->n_periods *
                 (double)ds[d]->n_industries;
     }
+    /* The default rule weighs the datasets' own measures against what was read; a set
+       limit counts derived measures too, since they take memory like the rest. */
+    if (job->max_panel_values)
+        per_area += (double)job->n_derived * (double)p->n_periods;
     total = (double)areas * per_area;
     limit = job->max_panel_values ? (double)job->max_panel_values
                                   : fmax((double)RI_PANEL_MIN_LIMIT, RI_PANEL_SPARSE_FACTOR * read);
