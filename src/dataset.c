@@ -795,7 +795,8 @@ static ri_rc merge_keys(ri_dataset *ds, const ri_dataset *h, ri_error *err)
  * record start near the middle; the second pass then uses the same split.
  * As in the second pass, only a clean read is kept: on any error, including
  * a first half that does not end exactly at the split, one reader scans the
- * whole file, so messages are those of a one-reader pass.
+ * rest of the file from the end of its first records, so messages are those
+ * of a one-reader pass.
  */
 static ri_rc scan_keys_in_halves(reader *r, ri_error *err)
 {
