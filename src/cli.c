@@ -188,14 +188,6 @@ ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host
     return rc;
 }
 
-ri_rc ri_cli_build_panel(ri_cli *c, const ri_job *job, ri_panel **panel, ri_error *err)
-{
-    ri_rc rc = ri_panel_build(job, panel, err);
-    for (size_t k = 0; !rc && k < (*panel)->n_warnings; k++)
-        ri_cli_log(c, RI_LOG_WARNING, (*panel)->warnings[k]);
-    return rc;
-}
-
 ri_rc ri_cli_write_replace(const char *path, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
                            ri_error *err)
 {
@@ -263,7 +255,7 @@ ri_rc ri_cli_load_all(ri_cli *c, ri_loaded_job *lj, int compute, const char *con
     opts.check_only = !compute;
     opts.sink = ri_cli_log;
     opts.sink_user = c;
-    if ((!lj->job && (rc = ri_cli_load_job(c, 1, &lj->job, err))) || (rc = ri_cli_build_panel(c, lj->job, &lj->panel, err)) ||
+    if ((!lj->job && (rc = ri_cli_load_job(c, 1, &lj->job, err))) || (rc = ri_panel_build(lj->job, &lj->panel, err)) ||
         (rc = ri_cli_make_host(c, lj->job, &lj->host, err)))
         return rc;
     return ri_engine_run(lj->job, lj->panel, lj->host, &opts, &lj->results, err);

@@ -97,8 +97,6 @@ ri_rc ri_cli_load_job(const ri_cli *c, int required, ri_job **job, ri_error *err
 
 ri_rc ri_cli_make_host(const ri_cli *c, const ri_job *job, ri_plugin_host **host, ri_error *err);
 
-/* Build the job's panel and log what building it warned about (coverage of sums, lookups). */
-ri_rc ri_cli_build_panel(ri_cli *c, const ri_job *job, ri_panel **panel, ri_error *err);
 
 /* Fill lj (zeroed, or holding a job already) up to the results; compute = 0 only checks. */
 ri_rc ri_cli_load_all(ri_cli *c, ri_loaded_job *lj, int compute, const char *const *only,

@@ -1,4 +1,5 @@
 /* cli_compare.c — `regind compare` and `regind areas`: looking at areas interactively. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,8 +259,9 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             break;
         case 't': o.area_type = optarg; break;
         case 'T':
+            /* strtoul reads "-1" as the largest number: only digits are a count. */
             o.top = (size_t)strtoul(optarg, &end, 10);
-            if (*end || !*optarg || o.top == 0) {
+            if (*end || !isdigit((unsigned char)*optarg) || o.top == 0) {
                 free(ids);
                 free(measures);
                 return ri_cli_usage("compare: --top '%s': expected a positive whole number", optarg);
@@ -328,14 +330,16 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         for (size_t k = 0; k < lj.job->compare.n_indicators; k++)
             ids[n_ids++] = lj.job->compare.indicators[k];
     }
-    /* Indicators that all compare one type of area (group_type) are compared as that type. */
-    if (!o.area_type && n_ids) {
+    /* Indicators that all compare one type of area (group_type) are compared as that type;
+       without -i or compare.indicators, the compared indicators are all the job's (with only -m,
+       none). */
+    if (!o.area_type && (n_ids || !n_measures) && lj.job->n_indicators) {
         const char *common = NULL;
         int same = 1;
-        for (size_t k = 0; k < n_ids && same; k++) {
+        for (size_t k = 0; k < (n_ids ? n_ids : lj.job->n_indicators) && same; k++) {
             const char *g = NULL;
             for (size_t j = 0; j < lj.job->n_indicators; j++)
-                if (strcmp(lj.job->indicators[j].id, ids[k]) == 0)
+                if (!n_ids ? j == k : strcmp(lj.job->indicators[j].id, ids[k]) == 0)
                     g = lj.job->indicators[j].group_type;
             same = g && (!common || strcmp(g, common) == 0);
             common = g;

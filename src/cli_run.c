@@ -25,6 +25,7 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv)
         "Exit 0 when the job can run.\n";
     static const struct option opts[] = {{"param", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
     ri_loaded_job lj;
+    ri_run_plan plan;
     ri_error err;
     int ch;
 
@@ -42,10 +43,12 @@ int ri_cmd_check(ri_cli *c, int argc, char **argv)
     if (optind < argc)
         return ri_cli_usage("check: unexpected argument '%s'", argv[optind]);
     memset(&lj, 0, sizeof lj);
-    if (ri_cli_load_all(c, &lj, 0, NULL, 0, &err)) {
+    if (ri_cli_load_all(c, &lj, 0, NULL, 0, &err) || ri_run_plan_make(lj.job, NULL, &plan, &err)) {
         ri_cli_loaded_free(&lj);
         return ri_cli_fail(&err);
     }
+    /* The files a run would write, checked here only for two names of one file. */
+    ri_run_plan_free(&plan);
     for (size_t d = 0; d < lj.panel->n_datasets; d++) {
         const ri_dataset_info *i = &lj.panel->datasets[d];
         printf("dataset %-16s %6zu rows (%zu kept), %4zu areas, periods %s-%s, %zu missing cells\n", i->id,
@@ -138,7 +141,7 @@ static int run_usage(ri_cli *c, const char *what, const char *arg)
 /*
  * Test hooks, read from the environment so that no option advertises them:
  * REGIND_TEST_PAUSE_BEFORE_RENAME=SECONDS sleeps once every file is staged
- * (so a test can kill the run then), REGIND_TEST_FAIL_RENAME=K makes the
+ * and backed up, just before the first rename (so a test can kill the run then), REGIND_TEST_FAIL_RENAME=K makes the
  * K-th rename of the commit fail (so a test can see the rollback).
  */
 static unsigned long test_hook(const char *name)
@@ -301,7 +304,7 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
     ri_engine_opts eo;
     ri_rc rc;
 
-    if ((rc = ri_cli_build_panel(x->cli, x->job, &x->panel, err)))
+    if ((rc = ri_panel_build(x->job, &x->panel, err)))
         return rc;
     /* The inputs are hashed beside the computing, which leaves a core free. */
     ri_manifest_hash_begin(x->manifest);
@@ -345,9 +348,8 @@ static int commit(run_state *x, const run_opts *o, ri_error *err)
     if (o->pause_before_rename) {
         ri_cli_logf(x->cli, RI_LOG_INFO, "test hook: every file staged; pausing %lu s before renaming",
                     o->pause_before_rename);
-        sleep((unsigned)o->pause_before_rename);
     }
-    if (ri_run_commit(x->staging, o->fail_rename_at, err))
+    if (ri_run_commit(x->staging, o->fail_rename_at, o->pause_before_rename, err))
         return ri_cli_report(x->cli, err);
     w = ri_staging_outputs(x->staging, &n);
     for (size_t i = 0; i < n; i++)

@@ -194,6 +194,7 @@ typedef struct ri_job {
     size_t n_plugin_path;
     char **missing;         /* extra missing markers for every dataset */
     size_t n_missing;
+    unsigned long long max_panel_values; /* 0: the default rule (panel.h) */
     ri_dataset_cfg *datasets;
     size_t n_datasets;
     ri_derived_cfg *derived;

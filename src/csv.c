@@ -13,6 +13,8 @@
 
 #include "csv.h"
 
+#include "map_guard.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -282,12 +284,15 @@ ri_rc ri_csv_open(const char *path, ri_csv **out, ri_error *err)
                            strerror(e));
         }
         posix_madvise(map, size, POSIX_MADV_SEQUENTIAL);
+        (void)ri_map_guard_add(map, size);
     }
     close(fd);
     rc = ri_csv_open_mem(path, map, size, out, err);
     if (rc != RI_RC_OK) {
-        if (map)
+        if (map) {
+            ri_map_guard_remove(map);
             munmap(map, size);
+        }
         return rc;
     }
     (*out)->map = map;
@@ -325,8 +330,8 @@ ri_rc ri_csv_section(const ri_csv *c, ri_csv_mark from, size_t to, ri_csv **out,
     return RI_RC_OK;
 }
 
-/* Add the double quotes and LFs in d[0..n) to *quotes and *lines. */
-static void count_quotes_lines(const unsigned char *d, size_t n, size_t *quotes, size_t *lines)
+/* Add the double quotes, LFs and NUL bytes in d[0..n) to *quotes, *lines and *nuls. */
+static void count_quotes_lines(const unsigned char *d, size_t n, size_t *quotes, size_t *lines, size_t *nuls)
 {
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
@@ -334,39 +339,63 @@ static void count_quotes_lines(const unsigned char *d, size_t n, size_t *quotes,
     /* Per-byte counters (a match is -1, so subtracting counts up), summed
        before any can pass 255. */
     while (n >= 16) {
-        __m128i q = zero, l = zero;
+        __m128i q = zero, l = zero, z = zero;
         size_t blocks = n / 16 < 255 ? n / 16 : 255;
         for (size_t b = 0; b < blocks; b++, d += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)d);
             q = _mm_sub_epi8(q, _mm_cmpeq_epi8(v, quote));
             l = _mm_sub_epi8(l, _mm_cmpeq_epi8(v, lf));
+            z = _mm_sub_epi8(z, _mm_cmpeq_epi8(v, zero));
         }
         n -= 16 * blocks;
         q = _mm_sad_epu8(q, zero);
         l = _mm_sad_epu8(l, zero);
+        z = _mm_sad_epu8(z, zero);
         *quotes += (size_t)_mm_cvtsi128_si32(q) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(q, 8));
         *lines += (size_t)_mm_cvtsi128_si32(l) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(l, 8));
+        *nuls += (size_t)_mm_cvtsi128_si32(z) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(z, 8));
     }
 #endif
     for (; n; d++, n--) {
         *quotes += *d == '"';
         *lines += *d == '\n';
+        *nuls += *d == '\0';
     }
 }
+
+/*
+ * The first half is counted a chunk at a time, each chunk's pages handed
+ * back once counted, so that finding the middle of a huge file keeps at
+ * most a chunk of it resident; a NUL byte (which no input may hold: a
+ * sparse file's holes read as zeros) stops the search, and the one reader
+ * that then reads the file reports it where it is.
+ */
+#define SPLIT_CHUNK ((size_t)8 << 20)
 
 int ri_csv_split(const ri_csv *c, ri_csv_mark from, size_t near, ri_csv_mark *split)
 {
     const unsigned char *d = c->data;
-    size_t quotes = 0, lines = 0, i;
+    size_t quotes = 0, lines = 0, nuls = 0, i, page = 4096;
 
     if (near < from.pos)
         near = from.pos;
     if (near > c->size)
         near = c->size;
-    count_quotes_lines(d + from.pos, near - from.pos, &quotes, &lines);
+    for (size_t at = from.pos; at < near;) {
+        size_t n = near - at < SPLIT_CHUNK ? near - at : SPLIT_CHUNK;
+        size_t lo = (at + page - 1) / page * page, hi = (at + n) / page * page;
+        count_quotes_lines(d + at, n, &quotes, &lines, &nuls);
+        if (nuls)
+            return -1;
+        if (c->map && hi > lo)
+            madvise((char *)c->map + lo, hi - lo, MADV_DONTNEED);
+        at += n;
+    }
     for (i = near; i < c->size; i++) {
         if (d[i] == '"')
             quotes++;
+        else if (d[i] == '\0')
+            return -1;
         else if (d[i] == '\n') {
             lines++;
             if (quotes % 2 == 0 && i + 1 < c->size) {
@@ -393,8 +422,10 @@ void ri_csv_close(ri_csv *csv)
 {
     if (!csv)
         return;
-    if (csv->map && csv->owns_map)
+    if (csv->map && csv->owns_map) {
+        ri_map_guard_remove(csv->map);
         munmap(csv->map, csv->map_len);
+    }
     free(csv->fields);
     free(csv->scratch_off);
     free(csv->scratch);
@@ -629,7 +660,7 @@ static RI_NOINLINE const unsigned char *read_unquoted_rest(ri_csv *c, scanner *s
     }
 }
 
-int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
+static int next_record(ri_csv *c, ri_csv_record *rec, ri_error *err)
 {
     const unsigned char *data = c->data, *p, *end = c->data + c->size;
     unsigned long line = c->line, first_line;
@@ -752,4 +783,20 @@ int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
     rec->n_fields = nf;
     rec->line = first_line;
     return 1;
+}
+
+int ri_csv_next(ri_csv *c, ri_csv_record *rec, ri_error *err)
+{
+    int got = next_record(c, rec, err);
+
+    /* Zeros stood in for pages of a file that shrank (map_guard.h): whatever the parser made
+       of them, the cause is the file. */
+    if (got <= 0 && c->map && ri_map_guard_shrank(c->map)) {
+        c->failed = 1;
+        ri_fail(err, RI_RC_DATA,
+                "%s: the file shrank while it was being read (it had %zu bytes when opened); expected a file nothing changes during the run",
+                c->name, c->map_len);
+        return -1;
+    }
+    return got;
 }

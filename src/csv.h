@@ -82,7 +82,8 @@ ri_rc ri_csv_section(const ri_csv *csv, ri_csv_mark from, size_t to, ri_csv **ou
  * record end can be. A stray quote inside an unquoted field can mislead the
  * count, so the caller must check that the records before the split end
  * exactly there (a reader of the section [from, split) ends without error).
- * 0 on success; -1 when there is no such LF.
+ * 0 on success; -1 when there is no such LF or a NUL byte comes first.
+ * The pages counted before `near` are handed back as it goes.
  */
 int ri_csv_split(const ri_csv *csv, ri_csv_mark from, size_t near, ri_csv_mark *split);
 

@@ -3,8 +3,9 @@
  *
  * Owns the expression grammar (products and quotients of measure names,
  * total(measure) and numeric constants, left to right) and its evaluation
- * cell by cell. Any NaN operand or a division by zero gives NaN, never
- * infinity. total(x) is resolved by the lookup under the name "total(x)".
+ * cell by cell. Any NaN operand or a division by zero gives NaN; a result
+ * beyond the double range is infinite, which the panel turns into NaN with
+ * a warning. total(x) is resolved by the lookup under the name "total(x)".
  */
 #ifndef RI_DERIVE_H
 #define RI_DERIVE_H

@@ -63,7 +63,7 @@ void ri_display_number(double v, int decimals, char buf[RI_DISPLAY_NUM_MAX])
         strcpy(buf, "n/a");
         return;
     }
-    if (!isfinite(v) || fabs(v) >= 1e30) {
+    if (!isfinite(v)) {
         snprintf(buf, RI_DISPLAY_NUM_MAX, "%.3g", v);
         return;
     }

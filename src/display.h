@@ -15,11 +15,13 @@
 #ifndef RI_DISPLAY_H
 #define RI_DISPLAY_H
 
+#include <float.h>
 #include <stddef.h>
 #include <stdio.h>
 
-/* Room for any number ri_display_number writes. */
-#define RI_DISPLAY_NUM_MAX 64
+/* Room for any number ri_display_number writes: every digit of the largest double
+   (DBL_MAX_10_EXP + 1), a separator every three, a sign, up to 3 decimals and the NUL. */
+#define RI_DISPLAY_NUM_MAX (DBL_MAX_10_EXP + 1 + (DBL_MAX_10_EXP + 1) / 3 + 8)
 
 /* Decimals for a column in unit whose largest absolute value is max_abs
    (NaN when the column has no value). */

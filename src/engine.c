@@ -512,9 +512,55 @@ static ri_rc industry_mask(const ri_panel *p, const prepared *pr, const subset *
     return RI_RC_OK;
 }
 
+/* The infinite values of one indicator's outputs: how many, and the first for the warning. */
+typedef struct infinite {
+    size_t n;
+    const ri_result_col *col;
+    size_t area, period, industry;
+} infinite;
+
+/*
+ * A plugin's infinite value (an input cell near the double range, say
+ * 1e303 GBP million times 1e6) becomes NaN, the missing value, like every
+ * other value that cannot be computed: the same in compare and run, and
+ * never a number written as "inf".
+ */
+static void drop_infinite(const ri_panel *p, ri_result_col *col, infinite *inf)
+{
+    size_t w = col->n_ind, cells = p->n_areas * p->n_periods * w;
+    for (size_t k = 0; k < cells; k++) {
+        if (!isinf(col->v[k]))
+            continue;
+        col->v[k] = NAN;
+        if (inf->n++ == 0) {
+            inf->col = col;
+            inf->area = k / w / p->n_periods;
+            inf->period = k / w % p->n_periods;
+            inf->industry = col->by_industry ? col->ind[k % w] : RI_NO_INDUSTRY;
+        }
+    }
+}
+
+static void warn_infinite(const ri_context *ctx, const ri_panel *p, const infinite *inf, ri_results *res)
+{
+    char line[1024];
+    res->warnings++;
+    if (!ctx->sink)
+        return;
+    snprintf(line, sizeof line,
+             "indicator %s (plugin %s): %zu infinite value%s written as NaN, first output %s for area %s, period %s%s%s; "
+             "expected inputs within the range of a double (look for a cell far out of scale)",
+             ctx->indicator, ctx->plugin, inf->n, inf->n == 1 ? "" : "s", inf->col->output,
+             p->area_codes[inf->area], p->periods[inf->period],
+             inf->industry == RI_NO_INDUSTRY ? "" : ", industry ",
+             inf->industry == RI_NO_INDUSTRY ? "" : p->industries[inf->industry]);
+    ctx->sink(ctx->sink_user, RI_LOG_WARNING, line);
+}
+
 static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
                      const ri_engine_opts *opts, ri_results *res, ri_error *err)
 {
+    infinite inf = {0, NULL, 0, 0, 0};
     const ri_plugin *d = pr->plugin->desc;
     size_t first = res->n_cols;
     double **outs = calloc(d->n_outputs, sizeof *outs);
@@ -618,7 +664,10 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
             col->unit = units[o];
             units[o] = NULL;
         }
+        drop_infinite(p, col, &inf);
     }
+    if (inf.n)
+        warn_infinite(&ctx, p, &inf, res);
 done:
     for (size_t o = 0; o < d->n_outputs; o++) {
         free(units[o]);
@@ -720,6 +769,12 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
     *out = NULL;
     if (!res)
         return ri_oom(err);
+    /* Logged here, where every command that computes or checks passes. */
+    for (size_t i = 0; i < panel->n_warnings; i++) {
+        res->warnings++;
+        if (opts->sink)
+            opts->sink(opts->sink_user, RI_LOG_WARNING, panel->warnings[i]);
+    }
     for (size_t i = 0; i < opts->n_only; i++) {
         size_t k = 0;
         while (k < job->n_indicators && strcmp(job->indicators[k].id, opts->only[i]) != 0)

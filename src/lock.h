@@ -9,6 +9,9 @@
  * same reason the file itself is never deleted (deleting it would let two
  * runs lock two different files of the same name). The holder writes its
  * process id into the file so that the run that is refused can name it.
+ * The file is opened without following a symbolic link, must be a regular
+ * file of the user's, and is never truncated: a lock path planted or
+ * mistyped to name another file cannot empty it.
  */
 #ifndef RI_LOCK_H
 #define RI_LOCK_H
@@ -27,7 +30,8 @@ typedef struct ri_lock ri_lock;
  * RI_LOCK_NO_WAIT, RI_LOCK_WAIT_FOREVER or a positive number of seconds.
  * RI_RC_LOCK when another process holds it (after waiting, if asked):
  * the message names the file and, when it can be read, the holder's pid.
- * RI_RC_DATA when the file cannot be opened or locked.
+ * RI_RC_DATA when the file cannot be opened or locked, is a symbolic
+ * link, is not a regular file or belongs to another user.
  */
 ri_rc ri_lock_acquire(const char *path, long wait_seconds, ri_lock **out, ri_error *err);
 

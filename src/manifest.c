@@ -494,8 +494,7 @@ static void put_strings(FILE *f, const char *key, char *const *v, size_t n)
     fputc(']', f);
 }
 
-/* Sums that left members out or kept missing cells, areas that share members (panel.h), and
-   what building the panel warned. */
+/* Sums that left members out or kept missing cells, and areas that share members (panel.h). */
 static void put_coverage(FILE *f, const ri_panel *p)
 {
     size_t n = p ? p->n_coverage : 0;
@@ -527,15 +526,10 @@ static void put_coverage(FILE *f, const ri_panel *p)
         put_strings(f, "shared_members", ov->shared, ov->n_shared);
         fputc('}', f);
     }
-    fputs(p && p->n_overlaps ? "\n  ],\n  \"data_warnings\": [" : "],\n  \"data_warnings\": [", f);
-    for (size_t k = 0; p && k < p->n_warnings; k++) {
-        fputs(k ? ",\n    " : "\n    ", f);
-        ri_json_put_string(f, p->warnings[k]);
-    }
-    fputs(p && p->n_warnings ? "\n  ],\n" : "],\n", f);
+    fputs(p && p->n_overlaps ? "\n  ],\n" : "],\n", f);
 }
 
-ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *run, ri_error *err)
+static void put_manifest(FILE *f, const ri_manifest *m, const ri_manifest_run *run)
 {
     const ri_job *job = run->job;
     char started[32], finished[32], outputs[RI_SHA256_HEX], abi[32];
@@ -602,8 +596,35 @@ ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *ru
         free(abs);
     }
     fputs(run->n_outputs ? "\n  ]\n}\n" : "]\n}\n", f);
-    if (ferror(f))
-        return ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno ? errno : EIO));
+}
+
+/*
+ * Composed in memory, then written in one call: a write that fails (a full
+ * disk, a file size limit) is reported with its own errno, which the many
+ * calls of composing would otherwise overwrite before anyone read it.
+ */
+ri_rc ri_manifest_write(FILE *f, const ri_manifest *m, const ri_manifest_run *run, ri_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int composed;
+
+    if (!mem)
+        return ri_oom(err);
+    put_manifest(mem, m, run);
+    composed = !ferror(mem);
+    if (fclose(mem) != 0 || !composed) {
+        free(text);
+        return ri_oom(err);
+    }
+    errno = 0;
+    if (fwrite(text, 1, len, f) != len) {
+        int e = errno ? errno : EIO;
+        free(text);
+        return ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(e));
+    }
+    free(text);
     return RI_RC_OK;
 }
 

@@ -58,15 +58,19 @@ static ri_cell_kind convert_slow(const char *s, size_t len, long e10, double *ou
 {
     char text[CELL_MAX + 32];
     size_t i, n = 0;
+    int nonzero = 0;
     char *endp;
     double v;
 
     for (i = 0; i < len && s[i] != 'e' && s[i] != 'E'; i++)
-        if (is_digit(s[i]) || s[i] == '-')
+        if (is_digit(s[i]) || s[i] == '-') {
+            nonzero |= s[i] >= '1' && s[i] <= '9';
             text[n++] = s[i];
+        }
     snprintf(text + n, sizeof text - n, "e%ld", e10);
     v = strtod(text, &endp);
-    if (*endp != '\0' || isinf(v) || isnan(v))
+    /* Beyond the range either way: 1e400 is not infinity, and 1e-400 is not 0. */
+    if (*endp != '\0' || isinf(v) || isnan(v) || (v == 0 && nonzero))
         return RI_CELL_BAD;
     *out = v;
     return RI_CELL_NUMBER;

@@ -298,12 +298,10 @@ static ri_rc copy_measures(ri_panel *p, ri_dataset **ds, size_t n, const joined 
         }
         for (size_t i = 0; !rc && i < x->n_periods; i++)
             period_map[i] = ri_panel_period(p, ri_strtab_get(x->periods, i));
+        /* The panel's industries are j->industries in its order, so the table answers. */
         for (size_t i = 0; !rc && i < x->n_industries; i++) {
-            ind_map[i] = 0;
-            if (x->industries)
-                for (size_t k = 0; k < p->n_industries; k++)
-                    if (strcmp(p->industries[k], ri_strtab_get(x->industries, i)) == 0)
-                        ind_map[i] = k;
+            const char *name = x->industries ? ri_strtab_get(x->industries, i) : NULL;
+            ind_map[i] = name ? (size_t)ri_strtab_find(j->industries, name, strlen(name)) : 0;
         }
         for (size_t m = 0; !rc && m < x->n_measures; m++) {
             long slot;
@@ -436,6 +434,32 @@ static void derive_ctx_free(derive_ctx *ctx)
     free(ctx->used);
 }
 
+/*
+ * A product or quotient beyond the double range (1e200 * 1e200) is not a
+ * number the data can support: NaN, the missing value, with one warning
+ * per derived measure, as for a plugin's infinite result.
+ */
+static int drop_overflow(ri_panel *p, const ri_derived_cfg *d, ri_column *c)
+{
+    size_t n = 0, first = 0, cells = p->n_areas * p->n_periods;
+    char text[1024];
+
+    for (size_t k = 0; k < cells; k++)
+        if (isinf(c->v[k])) {
+            if (n++ == 0)
+                first = k;
+            c->v[k] = NAN;
+        }
+    if (!n)
+        return 0;
+    snprintf(text, sizeof text,
+             "%s:%d: derived measure %s: %zu value%s beyond the range of a double written as NaN, first for area %s, period %s; "
+             "expected operands whose product or quotient stays below 1.8e308",
+             ri_loc_file(&d->loc), d->loc.line, d->name, n, n == 1 ? "" : "s", p->area_codes[first / p->n_periods],
+             p->periods[first % p->n_periods]);
+    return ri_panel_warn(p, "%s", text);
+}
+
 /* The job's derived measures, in order, so one may use another defined before it. */
 static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
 {
@@ -456,6 +480,10 @@ static ri_rc derive(ri_panel *p, const ri_job *job, ri_error *err)
             derive_ctx_free(&ctx);
             return ri_error_prefix(err, "%s:%d: derived measure \"%s\": ", ri_loc_file(&d->loc),
                                    d->loc.line, d->name);
+        }
+        if (drop_overflow(p, d, c) != 0) {
+            derive_ctx_free(&ctx);
+            return ri_oom(err);
         }
         /* An area is in a derived measure's data only when it is in the data of every operand. */
         for (size_t a = 0; a < p->n_areas; a++)
@@ -498,6 +526,67 @@ int ri_panel_warn(ri_panel *p, const char *fmt, ...)
     return 0;
 }
 
+/*
+ * The joined panel is dense over the union of every dataset's areas and
+ * periods, so datasets that share little (3 areas x 3,000 periods beside
+ * 30,000 areas x 1 period) multiply out: 0.5 MB of input once asked for
+ * 1.4 GB. Its size is known once the keys are joined, before any column is
+ * allocated, lookup parents and aggregates counted as areas.
+ */
+#define RI_PANEL_SPARSE_FACTOR 64
+#define RI_PANEL_MIN_LIMIT ((unsigned long long)1 << 24)
+
+static ri_rc guard_size(const ri_panel *p, ri_dataset **ds, size_t n, const ri_job *job,
+                        ri_lookup **lookups, const joined *j, ri_error *err)
+{
+    ri_strtab *parents = ri_strtab_new(64);
+    size_t areas = p->n_areas + job->n_aggregates;
+    double per_area = 0, total, read = 0, limit;
+    char names[RI_ERROR_MAX / 2] = "", from_lookups[64] = "";
+    size_t used = 0, n_parents;
+
+    if (!parents)
+        return ri_oom(err);
+    /* Lookup parents not in the data become areas of their own. */
+    for (size_t l = 0; l < job->n_lookups; l++)
+        for (size_t k = 0; k < lookups[l]->n; k++) {
+            const char *code = lookups[l]->parent[k];
+            if (ri_strtab_find(j->areas, code, strlen(code)) < 0 && ri_strtab_intern(parents, code, strlen(code)) < 0) {
+                ri_strtab_free(parents);
+                return ri_oom(err);
+            }
+        }
+    n_parents = ri_strtab_count(parents);
+    areas += n_parents;
+    ri_strtab_free(parents);
+    for (size_t d = 0; d < n; d++) {
+        per_area += (double)ds[d]->n_measures * (double)p->n_periods * (double)ds[d]->n_industries;
+        read += (double)ds[d]->n_measures * (double)ds[d]->n_areas * (double)ds[d]->n_periods *
+                (double)ds[d]->n_industries;
+    }
+    /* The default rule weighs the datasets' own measures against what was read; a set
+       limit counts derived measures too, since they take memory like the rest. */
+    if (job->max_panel_values)
+        per_area += (double)job->n_derived * (double)p->n_periods;
+    total = (double)areas * per_area;
+    limit = job->max_panel_values ? (double)job->max_panel_values
+                                  : fmax((double)RI_PANEL_MIN_LIMIT, RI_PANEL_SPARSE_FACTOR * read);
+    if (total <= limit)
+        return RI_RC_OK;
+    for (size_t d = 0; d < n && used < sizeof names; d++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s\"%s\" (%zu area%s x %zu period%s)",
+                                 d ? (d + 1 == n ? " and " : ", ") : "", ds[d]->cfg->id, ds[d]->n_areas,
+                                 ds[d]->n_areas == 1 ? "" : "s", ds[d]->n_periods, ds[d]->n_periods == 1 ? "" : "s");
+    if (n_parents)
+        snprintf(from_lookups, sizeof from_lookups, " (%zu of them lookup parents)", n_parents);
+    return ri_fail(err, RI_RC_DATA,
+                   "%s: joining datasets %s gives a panel of %zu areas%s x %zu periods%s holding %.0f values, "
+                   "more than the limit of %.0f (%s); expected datasets that share their areas and periods "
+                   "(join the others in a job of their own, or raise max_panel_values)",
+                   job->path, names, areas, from_lookups, p->n_periods, j->any_industry ? " x industries" : "", total, limit,
+                   job->max_panel_values ? "max_panel_values" : "64 times the values the datasets hold, at least 2^24; max_panel_values sets it");
+}
+
 ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
 {
     ri_panel *p = calloc(1, sizeof *p);
@@ -517,6 +606,8 @@ ri_rc ri_panel_build(const ri_job *job, ri_panel **out, ri_error *err)
         rc = ri_dataset_load(&job->datasets[d], job->missing, job->n_missing, &ds[d], err);
     if (!rc)
         rc = join_keys(p, ds, job->n_datasets, &j, err);
+    if (!rc)
+        rc = guard_size(p, ds, job->n_datasets, job, lookups, &j, err);
     if (!rc)
         rc = copy_measures(p, ds, job->n_datasets, &j, err);
     if (!rc)

@@ -92,7 +92,8 @@ typedef struct ri_panel {
     size_t n_coverage;
     ri_overlap *overlaps;    /* area types whose areas share members */
     size_t n_overlaps;
-    char **warnings;         /* what building the panel found worth a warning, in order */
+    char **warnings;         /* what building the panel found worth a warning, in order; the engine
+                                logs them */
     size_t n_warnings;
 
     struct ri_strtab *area_index;   /* codes -> area index (same order as area_codes) */

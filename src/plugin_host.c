@@ -1,14 +1,10 @@
 /* plugin_host.c — plugin search, loading, validation and the host API (see plugin_host.h). */
-/* realpath() and S_ISVTX are XSI. */
-#define _XOPEN_SOURCE 700
-
 #include "plugin_host.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
-#include <limits.h>
 #include <ltdl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +14,7 @@
 #include <unistd.h>
 
 #include "params.h"
+#include "trusted_open.h"
 #include "stats.h"
 
 #define RI_PLUGIN_SIZE_V1_0 (offsetof(ri_plugin, compute) + sizeof(ri_compute_fn))
@@ -26,11 +23,17 @@
 #define RI_PLUGINDIR "/usr/local/lib/regind"
 #endif
 
+/* A loaded plugin's handle and the descriptor it was loaded through. */
+typedef struct module {
+    lt_dlhandle handle;
+    int fd;
+} module;
+
 struct ri_plugin_host {
     char **dirs;
     size_t n_dirs;
     ri_loaded *loaded;       /* [n_loaded] */
-    lt_dlhandle *handles;    /* [n_loaded] */
+    module *handles;         /* [n_loaded] */
     size_t n_loaded;
     ri_log_sink sink;
     void *sink_user;
@@ -232,92 +235,6 @@ static const ri_loaded *find_loaded(const ri_plugin_host *h, const char *name)
 
 /* ---- trust: who could have changed a file before we run its code ---- */
 
-/* Paths that passed check_path(), as resolved by realpath(). */
-typedef struct checked {
-    char *paths[4];
-    size_t n;
-} checked;
-
-static void checked_free(checked *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->paths[i]);
-    c->n = 0;
-}
-
-/*
- * One path: owned by root or by the user running regind, and writable by
- * nobody else. A directory above the plugin's own may be writable by all
- * when it is sticky (like /tmp): nobody can then rename or replace what
- * another user put in it.
- */
-static int check_one(const char *path, int ancestor, char *why, size_t n)
-{
-    struct stat st;
-    uid_t me = geteuid();
-    mode_t w;
-
-    if (stat(path, &st) != 0) {
-        snprintf(why, n, "cannot check %s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (st.st_uid != 0 && st.st_uid != me) {
-        snprintf(why, n, "%s is owned by uid %lu, neither root nor the user running regind (uid %lu); "
-                 "expected files and directories only root or you can change",
-                 path, (unsigned long)st.st_uid, (unsigned long)me);
-        return -1;
-    }
-    w = st.st_mode & (S_IWGRP | S_IWOTH);
-    if (w && !(ancestor && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX))) {
-        snprintf(why, n, "%s is writable by %s (mode %04o); expected only its owner to write it (chmod go-w)",
-                 path, w == (S_IWGRP | S_IWOTH) ? "group and others" : w == S_IWGRP ? "its group" : "others",
-                 (unsigned)(st.st_mode & 07777));
-        return -1;
-    }
-    return 0;
-}
-
-/*
- * path, after following symbolic links, then its directory, then every
- * directory up to /, like sshd's StrictModes: anyone who can write any of
- * them can swap the code regind is about to run.
- */
-static int check_path(const char *path, checked *done, char *why, size_t n)
-{
-    char *real = realpath(path, NULL), *slash;
-    int level = 0;
-
-    if (!real) {
-        snprintf(why, n, "cannot resolve %s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (check_one(real, 0, why, n) != 0) {
-        free(real);
-        return -1;
-    }
-    if (done->n < sizeof done->paths / sizeof done->paths[0] && !(done->paths[done->n] = strdup(real))) {
-        free(real);
-        snprintf(why, n, "out of memory");
-        return -1;
-    }
-    if (done->n < sizeof done->paths / sizeof done->paths[0])
-        done->n++;
-    while ((slash = strrchr(real, '/'))) {
-        if (slash == real)
-            real[1] = '\0';
-        else
-            *slash = '\0';
-        if (check_one(real, level++ > 0, why, n) != 0) {
-            free(real);
-            return -1;
-        }
-        if (slash == real)
-            break;
-    }
-    free(real);
-    return 0;
-}
-
 /* The value of key='value' on a libtool archive line, or NULL. */
 static char *la_value(const char *line, const char *key)
 {
@@ -341,82 +258,87 @@ static char *la_value(const char *line, const char *key)
 }
 
 /*
- * A .la file names the shared object libltdl will really open. Every
- * place libltdl tries (libltdl's find_module: the installed libdir, the
- * build tree's .libs, the .la's own directory) that holds the file is
- * checked, since libltdl takes the first one it can open.
+ * A .la file (read from la_fd, which is closed) names the shared object
+ * to load. It is looked for where libltdl's find_module would look, in its
+ * order: the installed libdir, the build tree's .libs, the .la's own
+ * directory; the first that exists is opened, checked like the .la.
  */
-static int check_la_targets(const char *la, checked *done, char *why, size_t n)
+static int la_target_fd(const char *la, int la_fd, int check, char *why, size_t n)
 {
-    FILE *f = fopen(la, "r");
+    FILE *f = fdopen(la_fd, "r");
     char line[4096], *dlname = NULL, *libdir = NULL, *installed = NULL, *v;
     const char *slash = strrchr(la, '/');
     /* module_file() always names dir/file. */
-    size_t dir_len = slash ? (size_t)(slash - la) : 0;
-    char *cand[3] = {NULL, NULL, NULL};
-    int rc = 0;
+    int dir_len = slash ? (int)(slash - la) : 0, fd = -1, tried = 0;
 
     if (!f) {
+        close(la_fd);
         snprintf(why, n, "cannot read %s: %s", la, strerror(errno));
         return -1;
     }
     while (fgets(line, sizeof line, f)) {
-        if ((v = la_value(line, "dlname"))) {
-            free(dlname);
-            dlname = v;
-        } else if ((v = la_value(line, "libdir"))) {
-            free(libdir);
-            libdir = v;
-        } else if ((v = la_value(line, "installed"))) {
-            free(installed);
-            installed = v;
+        char **slot = NULL;
+        if ((v = la_value(line, "dlname")))
+            slot = &dlname;
+        else if ((v = la_value(line, "libdir")))
+            slot = &libdir;
+        else if ((v = la_value(line, "installed")))
+            slot = &installed;
+        if (slot) {
+            free(*slot);
+            *slot = v;
         }
     }
     fclose(f);
-    if (dlname && *dlname) {
-        size_t len = dir_len + strlen(dlname) + (libdir ? strlen(libdir) : 0) + 16;
+    if (!dlname || !*dlname)
+        snprintf(why, n, "%s names no shared object (dlname); expected a libtool module built with -module", la);
+    else {
         int is_installed = installed && strcmp(installed, "yes") == 0;
-        for (int i = 0; i < 3; i++)
-            cand[i] = malloc(len);
-        if (!cand[0] || !cand[1] || !cand[2]) {
-            snprintf(why, n, "out of memory");
-            rc = -1;
-        } else {
-            /* In libltdl's order; an empty string is a place it does not try. */
-            cand[0][0] = cand[1][0] = '\0';
-            if (is_installed && libdir)
-                snprintf(cand[0], len, "%s/%s", libdir, dlname);
-            if (!is_installed)
-                snprintf(cand[1], len, "%.*s/.libs/%s", (int)dir_len, la, dlname);
-            snprintf(cand[2], len, "%.*s/%s", (int)dir_len, la, dlname);
-            for (int i = 0; i < 3 && rc == 0; i++) {
-                struct stat st;
-                if (cand[i][0] && stat(cand[i], &st) == 0)
-                    rc = check_path(cand[i], done, why, n);
-            }
+        size_t len = (size_t)dir_len + strlen(dlname) + (libdir ? strlen(libdir) : 0) + 16;
+        char *cand = malloc(len);
+        for (int i = 0; cand && i < 3 && fd < 0; i++) {
+            if (i == 0 && (!is_installed || !libdir))
+                continue;
+            if (i == 1 && is_installed)
+                continue;
+            if (i == 0)
+                snprintf(cand, len, "%s/%s", libdir, dlname);
+            else
+                snprintf(cand, len, "%.*s/%s%s", dir_len, la, i == 1 ? ".libs/" : "", dlname);
+            tried++;
+            fd = ri_trusted_open(cand, check, why, n);
+            /* A missing file is one libltdl would pass over; any other failure refuses. */
+            if (fd < 0 && errno != ENOENT)
+                break;
         }
+        if (!cand)
+            snprintf(why, n, "out of memory");
+        else if (fd < 0 && errno == ENOENT)
+            snprintf(why, n, "%s names %s, found in none of the %d places libltdl looks; expected it installed or in .libs/",
+                     la, dlname, tried);
+        free(cand);
     }
-    for (int i = 0; i < 3; i++)
-        free(cand[i]);
     free(dlname);
     free(libdir);
     free(installed);
-    return rc;
+    return fd;
 }
 
-/* Whether libltdl opened a file that was checked (after the fact: a last line of defence). */
-static int opened_checked(lt_dlhandle handle, const checked *done)
+/* The checked descriptor of the code path stands for: the file, or the object its .la names. */
+static int module_fd(const char *path, int check, char *why, size_t n)
 {
-    const lt_dlinfo *info = lt_dlgetinfo(handle);
-    char *real;
-    int ok = 0;
+    size_t len = strlen(path);
+    int fd = ri_trusted_open(path, check, why, n);
 
-    if (!info || !info->filename || !(real = realpath(info->filename, NULL)))
-        return 0;
-    for (size_t i = 0; i < done->n && !ok; i++)
-        ok = strcmp(done->paths[i], real) == 0;
-    free(real);
-    return ok;
+    if (fd >= 0 && len > 3 && strcmp(path + len - 3, ".la") == 0)
+        fd = la_target_fd(path, fd, check, why, n);
+    return fd;
+}
+
+static void unload(lt_dlhandle handle, int fd)
+{
+    lt_dlclose(handle);
+    close(fd);
 }
 
 /* Open one module file (with or without extension) and validate it. */
@@ -426,70 +348,61 @@ static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_n
     lt_dladvise advise;
     lt_dlhandle handle = NULL;
     ri_plugin_entry_fn entry;
-    checked done = {{NULL}, 0};
-    char why[1024];
-    size_t len = strlen(path);
+    char why[1024], by_fd[64];
     ri_rc rc;
-
     /* Loading runs the plugin's code: refuse files others could have changed. */
-    if (!h->insecure && (check_path(path, &done, why, sizeof why) != 0 ||
-                         (len > 3 && strcmp(path + len - 3, ".la") == 0 &&
-                          check_la_targets(path, &done, why, sizeof why) != 0))) {
-        checked_free(&done);
-        return ri_fail(err, RI_RC_USAGE,
-                       "%s: refusing to load plugin: %s; or pass --insecure-plugins to load it anyway (unsafe)",
+    int fd = module_fd(path, !h->insecure, why, sizeof why);
+
+    if (fd < 0)
+        return ri_fail(err, RI_RC_USAGE, h->insecure ? "%s: cannot load plugin: %s"
+                       : "%s: refusing to load plugin: %s; or pass --insecure-plugins to load it anyway (unsafe)",
                        path, why);
-    }
-    if (lt_dladvise_init(&advise) || lt_dladvise_ext(&advise) || lt_dladvise_local(&advise)) {
+    /*
+     * The checked file is loaded through its descriptor, so nothing can be
+     * swapped in between. The descriptor stays open as long as the
+     * handle: libltdl hands back an open handle of the same file name.
+     */
+    snprintf(by_fd, sizeof by_fd, "/proc/self/fd/%d", fd);
+    if (lt_dladvise_init(&advise) || lt_dladvise_local(&advise)) {
         lt_dladvise_destroy(&advise);
-        checked_free(&done);
+        close(fd);
         return ri_fail(err, RI_RC_DATA, "libltdl: %s", lt_dlerror());
     }
-    handle = lt_dlopenadvise(path, advise);
+    handle = lt_dlopenadvise(by_fd, advise);
     lt_dladvise_destroy(&advise);
     if (!handle) {
-        checked_free(&done);
+        close(fd);
         return ri_fail(err, RI_RC_USAGE, "%s: cannot load plugin: %s", path, lt_dlerror());
     }
-    if (!h->insecure && !opened_checked(handle, &done)) {
-        const lt_dlinfo *info = lt_dlgetinfo(handle);
-        rc = ri_fail(err, RI_RC_USAGE,
-                     "%s: refusing plugin: libltdl opened %s, which was not checked; expected the file the .la names",
-                     path, info && info->filename ? info->filename : "another file");
-        lt_dlclose(handle);
-        checked_free(&done);
-        return rc;
-    }
-    checked_free(&done);
     entry = (ri_plugin_entry_fn)(void (*)(void))lt_dlsym(handle, RI_PLUGIN_ENTRY_SYMBOL);
     if (!entry) {
-        lt_dlclose(handle);
+        unload(handle, fd);
         return ri_fail(err, RI_RC_USAGE, "%s: no symbol %s; expected a plugin built with RI_PLUGIN_DEFINE from <regind/plugin.h>",
                        path, RI_PLUGIN_ENTRY_SYMBOL);
     }
     const ri_plugin *d = entry();
     if ((rc = ri_descriptor_check(d, path, err))) {
-        lt_dlclose(handle);
+        unload(handle, fd);
         return rc;
     }
     if (want_name && strcmp(d->name, want_name) != 0) {
         rc = ri_fail(err, RI_RC_USAGE, "%s: file is named %s but the plugin calls itself \"%s\"; expected the same name",
                      path, want_name, d->name);
-        lt_dlclose(handle);
+        unload(handle, fd);
         return rc;
     }
     const ri_loaded *already = find_loaded(h, d->name);
     if (already) {
-        lt_dlclose(handle);
+        unload(handle, fd);
         *out = already;
         return RI_RC_OK;
     }
     ri_loaded *l = realloc(h->loaded, (h->n_loaded + 1) * sizeof *l);
-    lt_dlhandle *hs = l ? realloc(h->handles, (h->n_loaded + 1) * sizeof *hs) : NULL;
+    module *hs = l ? realloc(h->handles, (h->n_loaded + 1) * sizeof *hs) : NULL;
     if (l)
         h->loaded = l;
     if (!l || !hs) {
-        lt_dlclose(handle);
+        unload(handle, fd);
         return ri_oom(err);
     }
     h->handles = hs;
@@ -497,7 +410,8 @@ static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_n
     l->name = strdup(d->name);
     l->path = strdup(path);
     l->desc = d;
-    hs[h->n_loaded++] = handle;
+    hs[h->n_loaded].handle = handle;
+    hs[h->n_loaded++].fd = fd;
     if (!l->name || !l->path)
         return ri_oom(err);
     *out = l;
@@ -656,7 +570,7 @@ void ri_host_free(ri_plugin_host *h)
     if (!h)
         return;
     for (size_t i = 0; i < h->n_loaded; i++) {
-        lt_dlclose(h->handles[i]);
+        unload(h->handles[i].handle, h->handles[i].fd);
         free(h->loaded[i].name);
         free(h->loaded[i].path);
     }

@@ -5,7 +5,8 @@
  * Owns the search path (-P dirs, REGIND_PLUGIN_PATH, the job's plugin_path,
  * then the installed plugin directory), the ABI handshake, descriptor
  * validation, the trust checks on plugin files (ownership and permissions,
- * like sshd's StrictModes), and the module handles (closed by ri_host_free).
+ * like sshd's StrictModes, made by trusted_open.h), and the module handles
+ * with the descriptors they were loaded through (closed by ri_host_free).
  * Plugin names are names, never paths. The host never prints: log lines go to the sink
  * set with ri_host_set_log.
  */
@@ -36,10 +37,12 @@ void ri_host_set_log(ri_plugin_host *h, ri_log_sink sink, void *user);
 
 /*
  * Plugin files, the shared objects their .la files name, and every directory
- * above them must be owned by root or the current user and not writable by
- * group or others (a sticky directory above the plugin's own, like /tmp,
- * may be), or loading is refused with the reason. allow = 1 skips these
- * checks: unsafe, for a user who has checked the files another way.
+ * on the way to them, through every symbolic link, must be owned by root or
+ * the current user and not writable by group or others (a sticky directory
+ * above the plugin's own, like /tmp, may be; a directory holding a link may
+ * not), or loading is refused with the reason; what was checked is what is
+ * loaded. allow = 1 skips these checks: unsafe, for a user who has checked
+ * the files another way.
  */
 void ri_host_allow_insecure(ri_plugin_host *h, int allow);
 

@@ -99,26 +99,74 @@ static char *default_manifest(const char *home, const char *job_path)
     return path;
 }
 
+/*
+ * What a path names, so that two spellings of one file (relative and
+ * absolute, "..", a linked directory, a hard link) are seen as one: an
+ * existing file by its device and inode, a file still to be created by
+ * its directory's and its own name.
+ */
+typedef struct file_id {
+    int known;  /* 0: neither the file nor its directory could be looked at */
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    const char *name; /* when !exists */
+} file_id;
+
+static file_id identify(const char *path)
+{
+    file_id id = {0, 0, 0, 0, NULL};
+    struct stat st;
+    char *dir;
+
+    if (stat(path, &st) == 0) {
+        id.known = id.exists = 1;
+    } else if ((dir = dir_of(path))) {
+        id.known = stat(dir, &st) == 0;
+        id.name = base_of(path);
+        free(dir);
+    }
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    return id;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    file_id x, y;
+    if (strcmp(a, b) == 0)
+        return 1;
+    x = identify(a);
+    y = identify(b);
+    return x.known && y.known && x.exists == y.exists && x.dev == y.dev && x.ino == y.ino &&
+           (x.exists || strcmp(x.name, y.name) == 0);
+}
+
 static ri_rc check_distinct(const ri_run_plan *plan, const char *output_dir, ri_error *err)
 {
     for (size_t i = 0; i < plan->n_outputs; i++) {
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(plan->outputs[i], plan->outputs[j]) == 0)
+        for (size_t j = 0; j < i; j++) {
+            if (!same_file(plan->outputs[i], plan->outputs[j]))
+                continue;
+            if (output_dir)
                 return ri_fail(err, RI_RC_USAGE,
                                "--output-dir %s: outputs #%zu and #%zu would both be written to %s; expected outputs with distinct file names",
                                output_dir, j + 1, i + 1, plan->outputs[i]);
-        if (strcmp(plan->outputs[i], plan->manifest) == 0)
+            return ri_fail(err, RI_RC_USAGE, "%s: outputs #%zu and #%zu name this one file (#%zu as %s); expected distinct files",
+                           plan->outputs[i], j + 1, i + 1, j + 1, plan->outputs[j]);
+        }
+        if (same_file(plan->outputs[i], plan->manifest))
             return ri_fail(err, RI_RC_USAGE,
-                           "%s: the run manifest would replace output #%zu; expected run.manifest to name another file",
-                           plan->manifest, i + 1);
-        if (strcmp(plan->outputs[i], plan->lock) == 0)
+                           "%s: the run manifest would replace output #%zu (%s); expected run.manifest to name another file",
+                           plan->manifest, i + 1, plan->outputs[i]);
+        if (same_file(plan->outputs[i], plan->lock))
             return ri_fail(err, RI_RC_USAGE,
-                           "%s: the lock file would be output #%zu; expected run.lock_file to name another file",
-                           plan->lock, i + 1);
+                           "%s: the lock file would be output #%zu (%s); expected run.lock_file to name another file",
+                           plan->lock, i + 1, plan->outputs[i]);
     }
-    if (strcmp(plan->manifest, plan->lock) == 0)
-        return ri_fail(err, RI_RC_USAGE, "%s: the lock file would be the run manifest; expected two files",
-                       plan->lock);
+    if (same_file(plan->manifest, plan->lock))
+        return ri_fail(err, RI_RC_USAGE, "%s: the lock file would be the run manifest (%s); expected two files",
+                       plan->lock, plan->manifest);
     return RI_RC_OK;
 }
 
@@ -675,7 +723,7 @@ static void append(char *buf, size_t size, const char *fmt, const char *a, const
         snprintf(buf + used, size - used, fmt, a, b);
 }
 
-/* Put back the old content of a file already renamed over (or never renamed, for the manifest). */
+/* Put back the old content of a file already renamed over. */
 static int restore(staged *f)
 {
     int r = f->backup ? rename(f->backup, f->final) : f->renamed ? unlink(f->final) : 0;
@@ -688,7 +736,8 @@ static int restore(staged *f)
     return r;
 }
 
-/* The rename of file k failed with errno e: undo the renames before it and describe the result. */
+/* The rename of file k failed with errno e: undo the renames before it and describe the result.
+   The manifest, renamed last, was never moved. */
 static ri_rc roll_back(ri_staging *s, size_t k, int e, ri_error *err)
 {
     char failed[RI_ERROR_MAX / 2] = "";
@@ -697,37 +746,28 @@ static ri_rc roll_back(ri_staging *s, size_t k, int e, ri_error *err)
     for (size_t j = k; j-- > 0;)
         if (restore(&s->files[j]) != 0)
             append(failed, sizeof failed, "%s%s", failed[0] ? ", " : "", s->files[j].final);
-    if (s->has_manifest && restore(&s->files[s->n_outputs]) != 0)
-        append(failed, sizeof failed, "%s%s", failed[0] ? ", " : "", s->files[s->n_outputs].final);
     (void)sync_dirs(s, NULL);
     if (failed[0])
         return ri_fail(err, RI_RC_DATA,
-                       "%s: cannot move the new file into place: %s; could not restore the old %s either (their old content is kept beside them as .regind-tmp-* files until the next run): those outputs are new, the others old, and no manifest marks the set complete",
+                       "%s: cannot move the new file into place: %s; could not restore the old %s either (their old content is kept beside them as .regind-tmp-* files until the next run): those outputs are new, the others old, and the old manifest's digests no longer match them",
                        s->files[k].final, strerror(e), failed);
     return ri_fail(err, RI_RC_DATA,
                    "%s: cannot move the new file into place: %s; the %zu output%s already replaced %s restored, so no output changed",
                    s->files[k].final, strerror(e), replaced, replaced == 1 ? "" : "s", replaced == 1 ? "was" : "were");
 }
 
-ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, ri_error *err)
+ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, unsigned long pause_before_rename, ri_error *err)
 {
-    staged *m = s->has_manifest ? &s->files[s->n_outputs] : NULL;
     ri_rc rc = RI_RC_OK;
 
     for (size_t i = 0; i < s->n_files && !rc; i++)
         rc = make_backup(&s->files[i], err);
-    if (!rc && m && m->backup) {
-        if (unlink(m->final) != 0)
-            rc = ri_fail(err, RI_RC_DATA, "%s: cannot remove the old manifest: %s", m->final, strerror(errno));
-        else if (sync_dir_of(m->final) != 0) {
-            rc = ri_fail(err, RI_RC_DATA, "%s: cannot sync its directory to disk: %s", m->final, strerror(errno));
-            restore(m);
-        }
-    }
     if (rc) {
         drop_backups(s);
         return rc;
     }
+    if (pause_before_rename)
+        sleep((unsigned)pause_before_rename);
     for (size_t i = 0; i < s->n_files; i++) {
         staged *f = &s->files[i];
         int r;

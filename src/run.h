@@ -11,19 +11,18 @@
  *
  *   1. each existing final file gets a hard link under a temporary name (a
  *      backup, in the same directory, costing no copy);
- *   2. the old manifest is removed and its directory synced, so from here
- *      on until step 4 a reader sees no manifest, i.e. no complete set;
- *   3. the outputs are renamed into place in job order;
- *   4. the new manifest is renamed into place, last;
- *   5. the directories are synced and the backups removed.
+ *   2. the outputs are renamed into place in job order;
+ *   3. the new manifest is renamed over the old one, last, so at every
+ *      moment one manifest or the other is in place;
+ *   4. the directories are synced and the backups removed.
  *
  * When a rename fails, the outputs already replaced are put back from their
- * backups (or removed when they did not exist) and the old manifest is
- * restored, so the old files stay byte-identical; the error says which
- * files could not be restored, if any. A run killed during step 3 (a window
- * of a few system calls) leaves some outputs new and some old but never a
- * manifest, which is how a reader, and skip_if_unchanged, tell an
- * incomplete set. Temporary files a killed run leaves are removed by the
+ * backups (or removed when they did not exist); the old manifest was never
+ * moved. The old files stay byte-identical; the error says which files
+ * could not be restored, if any. A run killed during step 2 (a window of a
+ * few system calls) leaves some outputs new and some old beside the old
+ * manifest, whose output digests then no longer match: that is how a
+ * reader, and skip_if_unchanged, tell an incomplete set. Temporary files a killed run leaves are removed by the
  * next run of the job (ri_run_clean_stale), and never match an output name.
  */
 #ifndef RI_RUN_H
@@ -126,12 +125,14 @@ ri_rc ri_run_stage_manifest(ri_staging *s, const char *path,
                             ri_error *err);
 
 /*
- * Replace the final files as described above. fail_rename_at makes the
- * rename of that file (1-based, outputs then manifest) fail with EIO: a
- * hook for regind's tests, which cannot otherwise make a rename fail; 0
- * in normal use.
+ * Replace the final files as described above. Two hooks for regind's
+ * tests, 0 in normal use: fail_rename_at makes the rename of that file
+ * (1-based, outputs then manifest) fail with EIO, which a test cannot
+ * otherwise provoke; pause_before_rename sleeps that many seconds once
+ * the backups are made, just before the first rename, so a test can kill
+ * the run there.
  */
-ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, ri_error *err);
+ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, unsigned long pause_before_rename, ri_error *err);
 
 /* Remove whatever temporary files remain (all of them unless committed) and free. */
 void ri_staging_free(ri_staging *s);

@@ -1,40 +1,51 @@
 /* strtab.c — string interning with an open-addressing hash (see strtab.h). */
 #include "strtab.h"
 
+#include "siphash.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * A slot keeps the high half of its string's hash beside the index, so a
+ * probe passes over other strings without reading them: with a keyed hash
+ * neighbouring codes land far apart, and each string read is a cache miss.
+ */
+typedef struct slot {
+    int32_t index; /* -1 = empty */
+    uint32_t tag;
+} slot;
 
 struct ri_strtab {
     char **strs;
     size_t *lens;
     size_t n, cap;
-    long *slots; /* -1 = empty; power-of-two sized, at most half full */
+    slot *slots; /* power-of-two sized, at most half full */
     size_t n_slots;
+    const ri_sipkey *key;
 };
 
-static uint64_t hash(const char *s, size_t len)
+/* Keyed: which codes collide differs from run to run and cannot be chosen in a file. */
+static uint64_t hash(const ri_strtab *t, const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return ri_siphash13(t->key, s, len);
 }
 
 static int alloc_slots(ri_strtab *t, size_t n_slots)
 {
-    long *slots = malloc(n_slots * sizeof *slots);
+    slot *slots = malloc(n_slots * sizeof *slots);
     if (!slots)
         return -1;
     for (size_t i = 0; i < n_slots; i++)
-        slots[i] = -1;
+        slots[i].index = -1;
     for (size_t k = 0; k < t->n; k++) {
-        size_t i = hash(t->strs[k], t->lens[k]) & (n_slots - 1);
-        while (slots[i] >= 0)
+        uint64_t h = hash(t, t->strs[k], t->lens[k]);
+        size_t i = h & (n_slots - 1);
+        while (slots[i].index >= 0)
             i = (i + 1) & (n_slots - 1);
-        slots[i] = (long)k;
+        slots[i].index = (int32_t)k;
+        slots[i].tag = (uint32_t)(h >> 32);
     }
     free(t->slots);
     t->slots = slots;
@@ -48,6 +59,7 @@ ri_strtab *ri_strtab_new(size_t expected)
     size_t n_slots = 16;
     if (!t)
         return NULL;
+    t->key = ri_sipkey_run();
     while (n_slots < expected * 2)
         n_slots *= 2;
     if (alloc_slots(t, n_slots) != 0) {
@@ -60,9 +72,10 @@ ri_strtab *ri_strtab_new(size_t expected)
 static size_t probe(const ri_strtab *t, const char *s, size_t len, uint64_t h)
 {
     size_t i = h & (t->n_slots - 1);
-    while (t->slots[i] >= 0) {
-        size_t k = (size_t)t->slots[i];
-        if (t->lens[k] == len && ri_same_bytes(t->strs[k], s, len))
+    uint32_t tag = (uint32_t)(h >> 32);
+    while (t->slots[i].index >= 0) {
+        size_t k = (size_t)t->slots[i].index;
+        if (t->slots[i].tag == tag && t->lens[k] == len && ri_same_bytes(t->strs[k], s, len))
             return i;
         i = (i + 1) & (t->n_slots - 1);
     }
@@ -71,17 +84,19 @@ static size_t probe(const ri_strtab *t, const char *s, size_t len, uint64_t h)
 
 long ri_strtab_find(const ri_strtab *t, const char *s, size_t len)
 {
-    return t->slots[probe(t, s, len, hash(s, len))];
+    return t->slots[probe(t, s, len, hash(t, s, len))].index;
 }
 
 long ri_strtab_intern(ri_strtab *t, const char *s, size_t len)
 {
-    uint64_t h = hash(s, len);
+    uint64_t h = hash(t, s, len);
     size_t i = probe(t, s, len, h);
     char *copy;
 
-    if (t->slots[i] >= 0)
-        return t->slots[i];
+    if (t->slots[i].index >= 0)
+        return t->slots[i].index;
+    if (t->n >= INT32_MAX)
+        return -1;
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         char **strs = realloc(t->strs, cap * sizeof *strs);
@@ -101,7 +116,8 @@ long ri_strtab_intern(ri_strtab *t, const char *s, size_t len)
     copy[len] = '\0';
     t->strs[t->n] = copy;
     t->lens[t->n] = len;
-    t->slots[i] = (long)t->n;
+    t->slots[i].index = (int32_t)t->n;
+    t->slots[i].tag = (uint32_t)(h >> 32);
     t->n++;
     if (t->n * 2 > t->n_slots && alloc_slots(t, t->n_slots * 2) != 0)
         return -1;

@@ -2,7 +2,7 @@
  * strtab.h — string interning: each distinct string gets a dense index.
  *
  * Owns copies of the strings it is given (NUL-terminated) and an
- * open-addressing hash over them. Used for area codes, periods and
+ * open-addressing hash over them, keyed per run (siphash.h). Used for area codes, periods and
  * industries so datasets store small integers instead of text.
  */
 #ifndef RI_STRTAB_H
@@ -27,7 +27,7 @@ static inline int ri_same_bytes(const char *a, const char *b, size_t n)
 
 ri_strtab *ri_strtab_new(size_t expected);
 
-/* Index of s[0..len), adding it when absent; -1 when out of memory. */
+/* Index of s[0..len), adding it when absent; -1 when out of memory (or past 2^31 strings). */
 long ri_strtab_intern(ri_strtab *t, const char *s, size_t len);
 
 /* Index of s[0..len), or -1 when absent. */

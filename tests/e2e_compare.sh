@@ -83,6 +83,36 @@ expect_out "json has Black Country" '"area_code":"E37000001","area_name":"Black 
 expect_out "json has the benchmark" '"area_code":"E92000001"'
 if grep -q 'E37000051' "$WORK/out"; then not_ok "json selects only Black Country and the benchmark"; else ok "json selects only Black Country and the benchmark"; fi
 
+run -c "$CFG" -P "$PLUGIN_DIR" compare --top -1
+expect_status "compare --top -1" 2
+expect_err "--top -1 refused" "compare: --top '-1': expected a positive whole number"
+
+# Names come from data files: control characters in them (an escape sequence that would
+# recolour the terminal or set its title, a C1 CSI) are shown as text, never sent raw.
+printf 'code,name,period,gva,pop\nE1,Bench,2019,100,10\nE2,Evil\033]0;pwned\007\033[31mRed\302\233x,2019,50,5\n' > "$WORK/names.csv"
+cat > "$WORK/names.cfg" <<'JOB'
+datasets = ( { id = "d"; file = "names.csv"; area = "code"; area_name = "name"; period = "period";
+               measures = { gva = "gva"; pop = "pop"; }; } );
+indicators = ( { id = "gap"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E1"; } );
+JOB
+COLUMNS=200 run -c "$WORK/names.cfg" -P "$PLUGIN_DIR" compare E1 E2
+expect_status "compare with control characters in a name" 0
+expect_out "control characters shown as text" 'Evil\x1b]0;pwned\x07\x1b[31mRed\x9bx'
+if LC_ALL=C grep -q "$(printf '[\033\007]')" "$WORK/out"; then not_ok "a raw control character reached the table"; else ok "no raw control character in the table"; fi
+
+# Without -i, the compared indicators are all the job's: their common group_type sets the
+# type compared (regind(1)), here regions rather than the default LEPs.
+printf 'code,period,gva,pop\nE12000001,2019,100,10\nE12000002,2019,50,5\nE37000001,2019,70,7\n' > "$WORK/regions.csv"
+cat > "$WORK/regions.cfg" <<'JOB'
+datasets = ( { id = "d"; file = "regions.csv"; area = "code"; period = "period"; measures = { gva = "gva"; pop = "pop"; }; } );
+indicators = ( { id = "gap"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E12000001";
+                 group_type = "Region"; } );
+JOB
+run -c "$WORK/regions.cfg" -P "$PLUGIN_DIR" compare
+expect_status "compare without -i" 0
+expect_out "the indicators' group_type is compared" "gap (plugin gva_gap), 2019: Region areas ranked by gva_per_head"
+if grep -q E37000001 "$WORK/out"; then not_ok "a LEP listed among regions"; else ok "only regions listed"; fi
+
 run -c "$CFG" -P "$PLUGIN_DIR" compare --period 2010 --top 3
 expect_status "compare --period --top" 0
 expect_out "period shown" "2010"

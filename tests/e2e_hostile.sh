@@ -135,8 +135,27 @@ limited -c sparsew.cfg check
 expect_status "wide keys that would explode the cube" 1
 expect_err "sparse wide data refused" 'sparsew.csv: 2000 areas x 100 periods x 2000 industries is far sparser than the 2000 rows read'
 
+# ---------------------------------------------------------------- a huge sparse file
+# 8 GB of which the first three lines are data, the rest a hole that reads as zeros: big
+# enough to be read in halves, which once counted the whole first half (4 GB of zero pages,
+# about 25 s) to find the middle before parsing a record. The first records now go first.
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,50,5\n' > sparse.csv
+if truncate -s 8G sparse.csv 2>/dev/null && [ "$(du -k sparse.csv | cut -f1)" -lt 1024 ]; then
+    sed 's/"d.csv"/"sparse.csv"/' gap.cfg > sparse.cfg
+    started=$(date +%s)
+    $TIMEOUT ${REGIND_WRAPPER:-} "$REGIND" -c sparse.cfg -P "$P" check >"$WORK/out" 2>"$WORK/err"
+    status=$?
+    took=$(($(date +%s) - started))
+    expect_status "8 GB sparse file" 1
+    expect_err "the hole is reported where it starts" 'sparse.csv:4:1: NUL byte in field; expected text'
+    if [ "$took" -le 8 ]; then ok "sparse file refused in $took s"; else not_ok "sparse file took $took s"; fi
+else
+    ok "# SKIP 8 GB sparse file (the file system does not keep holes)"
+fi
+rm -f sparse.csv
+
 # ---------------------------------------------------------------- NaN, Inf, 1e400
-for lit in nan NaN inf -Infinity 1e400 -1e400 0x1p4; do
+for lit in nan NaN inf -Infinity 1e400 -1e400 1e-400 0x1p4; do
     printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,%s,5\n' "$lit" > d.csv
     limited -c gap.cfg -P "$P" check
     expect_status "literal $lit in a cell" 1
@@ -174,6 +193,36 @@ expect_out "negative population gives an empty value" 'E2,,2019,,gap,gva_per_hea
 expect_out "zero population gives an empty value" 'E3,,2019,,gap,gva_per_head,,'
 expect_value "positive population still computed" "$WORK/out" E1 2019 gva_per_head 10000000 0
 
+# ---------------------------------------------------------------- values beyond the double range
+# 1e303 GBP million is a number, but GVA per head multiplies it by 1e6: infinite. Every command
+# treats it alike: NaN (an empty cell, n/a in tables) with one warning naming where, status 0.
+# Five outputs are infinite: gva_per_head, index, gap_pct, gap_per_head_gbp and gap_total_gbp_m
+# (target_gbp_m is n/a for an area ahead of the benchmark).
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,1e303,5\n' > d.csv
+limited -c gap.cfg -P "$P" compare E1 E2 --format csv
+expect_status "compare: a plugin result beyond the double range" 0
+expect_err "compare warns once, naming indicator, area and period" 'indicator gap (plugin gva_gap): 5 infinite values written as NaN, first output gva_per_head for area E2, period 2019'
+expect_out "compare writes it empty" 'E2,,2019,,gap,gva_per_head,,'
+limited -c gap.cfg -P "$P" compare E1 E2
+if grep -q 'inf' "$WORK/out"; then not_ok "compare table prints inf"; else ok "compare table prints no inf"; fi
+sed 's|^indicators|outputs = ( { file = "inf-out.csv"; } );\nindicators|' gap.cfg > infrun.cfg
+limited -c infrun.cfg -P "$P" run
+expect_status "run: a plugin result beyond the double range" 0
+expect_err "run gives the same warning" 'indicator gap (plugin gva_gap): 5 infinite values written as NaN'
+if grep -q '^E2,,2019,,gap,gva_per_head,,' inf-out.csv; then ok "run writes it empty"; else not_ok "run wrote $(grep '^E2,,2019,,gap,gva_per_head' inf-out.csv)"; fi
+printf 'derived = ( { name = "huge"; expr = "gva * 1e10"; } );\n' | cat gap.cfg - > derived-inf.cfg
+limited -c derived-inf.cfg -P "$P" check
+expect_status "a derived measure beyond the double range" 0
+expect_err "derived overflow warned, located" 'derived-inf.cfg:5: derived measure huge: 1 value beyond the range of a double written as NaN, first for area E2, period 2019'
+
+# A finite value of any size keeps every digit in the compare table (buffers are sized
+# for the largest double): 1e100 GBP million for 5 people is 2e105 GBP per head, 106 digits.
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,1e100,5\n' > d.csv
+limited -c gap.cfg -P "$P" compare E1 E2
+expect_status "compare: a value of 106 digits" 0
+digits=$(awk '$1 == "E2" { gsub(",", "", $3); print length($3) }' "$WORK/out")
+if [ "$digits" = 106 ]; then ok "every digit printed"; else not_ok "gva_per_head printed with '$digits' digits, expected 106"; fi
+
 # ---------------------------------------------------------------- duplicate areas and periods
 data duplicate-area.csv
 limited -c gap.cfg -P "$P" check
@@ -209,6 +258,38 @@ expect_value "value follows its column, not its position" "$WORK/out" B 2017 gva
 # A's 2018 column is its third: GBP 18 million / 1 person.
 limited -c order.cfg -P "$P" compare A B --period 2018 --format csv
 expect_value "third column is 2018" "$WORK/out" A 2018 gva_per_head 18000000 1e-6
+
+# ---------------------------------------------------------------- the joined panel's size
+# 0.5 MB of input: 3 areas x 3,000 periods beside 30,000 areas x 1 period, a union of 90 million
+# cells per measure (1.4 GB before the guard), refused before anything is allocated.
+awk 'BEGIN { print "code,period,x"; for (a = 1; a <= 3; a++) for (t = 1; t <= 3000; t++) printf "A%d,%d,1\n", a, 1000 + t }' > long.csv
+awk 'BEGIN { print "code,period,y"; for (a = 1; a <= 30000; a++) printf "B%d,2019,1\n", a }' > wide.csv
+cat > union.cfg <<'CFG'
+datasets = ( { id = "long"; file = "long.csv"; area = "code"; period = "period"; measures = { x = "x"; }; },
+             { id = "wide"; file = "wide.csv"; area = "code"; period = "period"; measures = { y = "y"; }; } );
+CFG
+limited -c union.cfg check
+expect_status "datasets whose union explodes" 1
+expect_err "the datasets and the limit are named" 'union.cfg: joining datasets "long" (3 areas x 3000 periods) and "wide" (30000 areas x 1 period) gives a panel of 30003 areas x 3000 periods holding 180018000 values, more than the limit of 16777216 (64 times the values the datasets hold'
+# The same through a lookup: one child with 20,000 parents, each an area of its own.
+awk 'BEGIN { print "code,period,gva"; for (t = 1; t <= 3000; t++) printf "A1,%d,1\n", 1000 + t }' > one.csv
+awk 'BEGIN { print "child,parent"; for (k = 1; k <= 20000; k++) printf "A1,P%d\n", k }' > parents.csv
+cat > parents.cfg <<'CFG'
+datasets = ( { id = "one"; file = "one.csv"; area = "code"; period = "period"; measures = { gva = "gva"; }; additive = [ "gva" ]; } );
+geography = { lookups = ( { id = "l"; file = "parents.csv"; child = "child"; parent = "parent"; aggregate = [ "gva" ]; } ); };
+CFG
+limited -c parents.cfg check
+expect_status "lookup parents that explode the panel" 1
+expect_err "lookup parents counted" 'gives a panel of 20001 areas (20000 of them lookup parents) x 3000 periods'
+# The limit is the job's to set.
+printf 'max_panel_values = 3;\n' | cat - gap.cfg > limit.cfg
+printf 'code,period,gva,pop\nE1,2019,100,10\nE2,2019,50,5\n' > d.csv
+limited -c limit.cfg -P "$P" check
+expect_status "max_panel_values below the panel" 1
+expect_err "configured limit named" 'holding 4 values, more than the limit of 3 (max_panel_values)'
+printf 'max_panel_values = 4;\n' | cat - gap.cfg > limit.cfg
+limited -c limit.cfg -P "$P" check
+expect_status "max_panel_values that fits" 0
 
 # ---------------------------------------------------------------- conflicting lookups
 cp "$H/lookup-data.csv" w.csv
@@ -371,6 +452,29 @@ chmod 1777 "$WORK"
 limited -P "$WORK/tp" describe gva_gap
 expect_status "sticky directory above (like /tmp)" 0
 chmod 700 "$WORK"
+
+# A link is followed only out of a directory nobody else can write: anyone who can
+# write the directory holding it can point it elsewhere between the check and the load.
+mkdir links && ln -s "$WORK/tp/.libs/gva_gap.so" links/gva_gap.so && chmod 777 links
+limited -P "$WORK/links" describe gva_gap
+expect_status "link to a trusted plugin in a directory anyone can write" 2
+expect_err "the directory holding the link is named" "$WORK/links is writable by group and others (mode 0777)"
+chmod 1777 links
+limited -P "$WORK/links" describe gva_gap
+expect_status "link to a trusted plugin in a sticky directory (like /tmp)" 2
+expect_err "sticky link directory named" "which is writable by group and others (mode 1777); expected links only in directories that only their owner can write"
+chmod 755 links
+limited -P "$WORK/links" describe gva_gap
+expect_status "link in a directory only its owner writes" 0
+expect_out "the link's path is reported" "file: $WORK/links/gva_gap.so"
+ln -s tp linked-tp
+limited -P "$WORK/linked-tp" describe gva_gap
+expect_status "search directory reached through a link" 0
+chmod o+w tp/.libs
+limited -P "$WORK/linked-tp" describe gva_gap
+expect_status "link target's directory writable by others" 2
+expect_err "the target's directory is named" "$WORK/tp/.libs is writable by others"
+chmod o-w tp/.libs
 
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     chown nobody tp/gva_gap.la

@@ -190,6 +190,8 @@ expect_status "rename fails with no old outputs" 1
 if [ -z "$(ls -A "$WORK/fresh" | grep -v '^\.regind\.lock$')" ]; then ok "new first output removed again"; else not_ok "left in $WORK/fresh: $(ls -A "$WORK/fresh")"; fi
 
 # ---------------------------------------------------------------- SIGKILL while the outputs are replaced
+# The hook pauses just before the first rename: the old manifest must still be there,
+# since it is replaced by a rename only, last.
 REGIND_TEST_PAUSE_BEFORE_RENAME=30 "$REGIND" -c "$J/job.cfg" -P "$P" run >/dev/null 2>"$WORK/killed.err" &
 pid=$!
 if wait_for "$WORK/killed.err" "test hook: every file staged"; then ok "run paused with every file staged"; else not_ok "run never paused"; fi
@@ -311,6 +313,71 @@ expect_err "merged outputs message" "outputs #1 and #2 would both be written to 
 run -c "$J/job.cfg" -P "$P" run --output-dir "$WORK/no-such-dir"
 expect_status "--output-dir naming a missing directory" 1
 expect_err "missing directory named" "$WORK/no-such-dir/.regind.lock: cannot create the lock file: its directory does not exist"
+# Files are told apart by what they are, not how they are spelled: a lock file or a
+# manifest naming an output through a linked directory or "..", refused at check and run.
+ln -s out "$J/outlink"
+sed -e 's|^run = .*|run = { lock_file = "outlink/gap.csv"; };|' "$J/job.cfg" > "$J/lockspell.cfg"
+cp "$OUT/gap.csv" "$WORK/gap-before.csv"
+run -c "$J/lockspell.cfg" -P "$P" check
+expect_status "check: lock file naming an output through a linked directory" 2
+expect_err "lock and output named" "outlink/gap.csv: the lock file would be output #1 ($J/out/gap.csv)"
+run -c "$J/lockspell.cfg" -P "$P" run --force
+expect_status "run: lock file naming an output through a linked directory" 2
+same "the output keeps its bytes" "$OUT/gap.csv" "$WORK/gap-before.csv"
+sed -e "s|^run = .*|run = { manifest = \"$J/out/../out/gap.json\"; };|" "$J/job.cfg" > "$J/manspell.cfg"
+run -c "$J/manspell.cfg" -P "$P" check
+expect_status "check: manifest naming an output with '..'" 2
+expect_err "manifest and output named" "the run manifest would replace output #2 ($J/out/gap.json)"
+sed -e 's|out/gap.json|outlink/gap.csv|' "$J/job.cfg" > "$J/outspell.cfg"
+run -c "$J/outspell.cfg" -P "$P" check
+expect_status "check: two outputs naming one file" 2
+expect_err "both outputs named" "outputs #1 and #2 name this one file"
+
+# A lock file planted as a link in a shared output directory must not empty what it names.
+mkdir -p "$WORK/shared"
+printf 'precious\n' > "$WORK/victim"
+ln -s "$WORK/victim" "$WORK/shared/.regind.lock"
+run -c "$J/job.cfg" -P "$P" run --force --output-dir "$WORK/shared"
+expect_status "lock file that is a symbolic link" 1
+expect_err "link refused" "$WORK/shared/.regind.lock: the lock file is a symbolic link; expected a regular file"
+expect_file "the link's target keeps its bytes" "$WORK/victim" "precious"
+rm "$WORK/shared/.regind.lock"
+printf 'notes\n' > "$WORK/shared/.regind.lock"
+run -c "$J/job.cfg" -P "$P" run --force --output-dir "$WORK/shared"
+expect_status "lock file holding other text" 0
+if [ "$(cat "$WORK/shared/.regind.lock")" = notes ]; then ok "a lock file with other text is never truncated or written"; else not_ok "lock file now holds '$(cat "$WORK/shared/.regind.lock")'"; fi
+mkfifo "$WORK/shared/fifo.lock" 2>/dev/null && {
+    printf '%s\nrun = { lock_file = "%s"; };\n' "$(grep -v '^run' "$J/job.cfg")" "$WORK/shared/fifo.lock" > "$J/fifo.cfg"
+    run -c "$J/fifo.cfg" -P "$P" run --force
+    expect_status "lock file that is a FIFO" 1
+    expect_err "FIFO refused" "fifo.lock: the lock file is not a regular file"
+}
+
+# A write of the manifest that fails says why: a file size limit stands in for a full
+# disk. Many indicators make the manifest (9 kB) larger than stdio's buffer and the limit.
+mkdir -p "$WORK/fsize"
+{
+    echo "$DATASET"
+    printf 'indicators = ( '
+    i=0
+    while [ $i -lt 120 ]; do
+        i=$((i + 1))
+        printf '{ id = "gap_indicator_number_%d"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E06000001"; }, ' $i
+    done
+    echo '{ id = "last"; plugin = "gva_gap"; inputs = { gva = "gva"; denominator = "pop"; }; benchmark = "E06000001"; } );'
+    echo 'outputs = ( { file = "gap.csv"; indicators = [ "last" ]; } );'
+} > "$WORK/fsize/big.cfg"
+cp "$J/small.csv" "$WORK/fsize/"
+# ThreadSanitizer's runtime cannot run under a file size limit: then the check is skipped.
+if (trap '' XFSZ; ulimit -f 4; "$REGIND" -c "$J/job.cfg" -P "$P" check) >/dev/null 2>&1; then
+    (trap '' XFSZ; ulimit -f 4; run -c "$WORK/fsize/big.cfg" -P "$P" run; exit $status)
+    status=$?
+    expect_status "manifest beyond the file size limit" 1
+    expect_err "the write's own error is reported" "big.manifest.json: write failed: File too large"
+else
+    ok "# SKIP manifest beyond the file size limit (regind cannot start under ulimit -f here)"
+fi
+
 run -c "$J/job.cfg" -P "$P" run --force --log-syslog
 expect_status "--log-syslog" 0
 if [ -s "$WORK/err" ]; then not_ok "--log-syslog still wrote to stderr"; else ok "--log-syslog keeps stderr empty"; fi

@@ -816,6 +816,42 @@ static void test_empty_file(void **state)
     assert_int_equal(unlink(path), 0);
 }
 
+/*
+ * A file cut short by another process while it is read: its vanished pages
+ * would raise SIGBUS and kill the process (exit 135). 2 MB of rows, cut to
+ * one page after the first record.
+ */
+static void test_file_truncated_while_read(void **state)
+{
+    char path[PATH_BUF], want[PATH_BUF + 128];
+    FILE *f;
+    ri_csv *csv;
+    ri_csv_record rec;
+    ri_error err;
+    int got;
+
+    tmp_path(path, *state, "shrinks.csv");
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("code,period,value\n", f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "E%08d,2019,%d\n", i, i);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(ri_csv_open(path, &csv, &err), RI_RC_OK);
+    assert_int_equal(ri_csv_next(csv, &rec, &err), 1);
+    assert_int_equal(truncate(path, 4096), 0);
+    while ((got = ri_csv_next(csv, &rec, &err)) == 1)
+        ;
+    assert_int_equal(got, -1);
+    assert_int_equal(err.code, RI_RC_DATA);
+    snprintf(want, sizeof want, "%s: the file shrank while it was being read (it had %zu bytes when opened)", path,
+             ri_csv_size(csv));
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    ri_csv_close(csv);
+    assert_int_equal(unlink(path), 0);
+}
+
 /* A file whose size is an exact multiple of the reader's 64-byte window. */
 static void test_file_of_window_size(void **state)
 {
@@ -944,6 +980,7 @@ int main(void)
         cmocka_unit_test(test_refuses_device),
         cmocka_unit_test_setup_teardown(test_missing_file, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_empty_file, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_file_truncated_while_read, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_file_of_window_size, make_tmpdir, remove_tmpdir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -238,9 +238,13 @@ static void test_range(void **state)
     expect_bad("1e99999999999999999999", 0);
     expect_bad("1.7976931348623159e308", 0);
     expect_number("1.7976931348623157e308", 0, 1.7976931348623157e308);
-    /* Underflow to zero or a subnormal is a value, not an error. */
-    expect_number("1e-400", 0, 0.0);
-    expect_number("1e-99999999999999999999", 0, 0.0);
+    /* A nonzero number that would round to 0 is beyond the range too: read as 0 it would
+     * silently stand for a value nobody wrote. The smallest subnormal, 2^-1074 =
+     * 4.9406564584124654e-324, is a value; below half of it everything rounds to 0. */
+    expect_bad("1e-400", 0);
+    expect_bad("-1e-400", 0);
+    expect_bad("1e-99999999999999999999", 0);
+    expect_bad("2e-324", 0);
     expect_number("4.9406564584124654e-324", 0, 4.9406564584124654e-324);
     expect_number("2.2250738585072014e-308", 0, 2.2250738585072014e-308);
     /* 0 with any exponent is 0. */

@@ -7,7 +7,8 @@
  * a marker's text; a number is finite, follows the grammar and has the
  * value strtod() gives the same digits (number.c's fast path must round
  * exactly like it); every cell the grammar accepts within the length limit
- * with a finite value is a number; anything else leaves NaN.
+ * with a finite value (and not a nonzero one that rounds to 0) is a number;
+ * anything else leaves NaN.
  */
 #include "fuzz.h"
 
@@ -80,19 +81,24 @@ static double reference_value(const char *s, size_t len, int *finite)
 {
     char *copy = malloc(len + 1), *endp;
     size_t n = 0;
+    int nonzero = 0, in_exponent = 0;
     double v;
 
     if (!copy)
         ri_fuzz_fail("out of memory");
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++) {
+        in_exponent |= s[i] == 'e' || s[i] == 'E';
+        nonzero |= !in_exponent && s[i] >= '1' && s[i] <= '9';
         if (s[i] != ',')
             copy[n++] = s[i];
+    }
     copy[n] = '\0';
     v = strtod(copy, &endp);
     if (*endp != '\0')
         ri_fuzz_fail("strtod did not take all of \"%s\", which the grammar accepts", copy);
     free(copy);
-    *finite = isfinite(v);
+    /* Within the double range both ways: a nonzero number that rounds to 0 is out too. */
+    *finite = isfinite(v) && !(v == 0 && nonzero);
     return v;
 }
 

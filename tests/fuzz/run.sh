@@ -49,9 +49,9 @@ command -v "$CLANG" >/dev/null 2>&1 || {
 # The core sources each harness needs; the same files the library is built from.
 sources() {
     case $1 in
-    csv) echo "src/error.c src/csv.c" ;;
+    csv) echo "src/error.c src/csv.c src/map_guard.c" ;;
     number) echo "src/error.c src/number.c" ;;
-    dataset) echo "src/error.c src/csv.c src/number.c src/strtab.c src/dataset.c" ;;
+    dataset) echo "src/error.c src/csv.c src/map_guard.c src/number.c src/strtab.c src/siphash.c src/dataset.c" ;;
     config) echo "src/error.c src/config.c src/derive.c src/suggest.c" ;;
     *) echo "run.sh: unknown target '$1'; expected csv, dataset, config or number" >&2; exit 2 ;;
     esac
