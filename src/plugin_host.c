@@ -586,19 +586,55 @@ void ri_host_free(ri_plugin_host *h)
 
 /* ---- the host API handed to plugins ---- */
 
-static void api_log(ri_context *ctx, ri_log_level level, const char *fmt, ...)
+static void context_vlog(ri_context *ctx, ri_log_level level, const char *fmt, va_list ap)
 {
     char msg[1024], line[1280];
-    va_list ap;
-    va_start(ap, fmt);
+    ri_log_kind *kind = NULL;
+
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (level == RI_LOG_WARNING)
         ctx->warnings++;
+    /* A plugin that logs once per cell would bury everything else: the same format is shown a few times, then counted. */
+    for (size_t k = 0; k < ctx->n_kinds && !kind; k++)
+        if (ctx->kinds[k].level == level && strcmp(ctx->kinds[k].fmt, fmt) == 0)
+            kind = &ctx->kinds[k];
+    if (!kind && ctx->n_kinds < RI_LOG_KINDS) {
+        kind = &ctx->kinds[ctx->n_kinds++];
+        kind->level = level;
+        kind->fmt = fmt;
+        size_t len = strnlen(msg, sizeof kind->first - 1);
+        kind->n = 0;
+        memcpy(kind->first, msg, len);
+        kind->first[len] = '\0';
+    }
+    if (kind && kind->n++ >= RI_LOG_SHOWN)
+        return;
     if (!ctx->sink)
         return;
     snprintf(line, sizeof line, "indicator %s (plugin %s): %s", ctx->indicator, ctx->plugin, msg);
     ctx->sink(ctx->sink_user, level, line);
+}
+
+void ri_context_log(ri_context *ctx, ri_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    context_vlog(ctx, level, fmt, ap);
+    va_end(ap);
+}
+
+void ri_context_log_repeats(ri_context *ctx)
+{
+    char line[1280];
+    for (size_t k = 0; k < ctx->n_kinds; k++) {
+        const ri_log_kind *kind = &ctx->kinds[k];
+        if (kind->n <= RI_LOG_SHOWN || !ctx->sink)
+            continue;
+        snprintf(line, sizeof line, "indicator %s (plugin %s): ... and %zu more like this: %s",
+                 ctx->indicator, ctx->plugin, kind->n - RI_LOG_SHOWN, kind->first);
+        ctx->sink(ctx->sink_user, kind->level, line);
+    }
+    ctx->n_kinds = 0;
 }
 
 static ri_status api_error(ri_context *ctx, const char *fmt, ...)
@@ -614,7 +650,12 @@ static ri_status api_error(ri_context *ctx, const char *fmt, ...)
 static void api_set_unit(ri_context *ctx, size_t output, const char *unit)
 {
     char *copy;
-    if (output >= ctx->n_outputs || !unit || !*unit || !(copy = strdup(unit)))
+    if (output >= ctx->n_outputs) {
+        ri_context_log(ctx, RI_LOG_WARNING, "set_unit names output %zu, but the plugin declares %zu output%s (0 to %zu); the unit \"%s\" was ignored",
+                       output, ctx->n_outputs, ctx->n_outputs == 1 ? "" : "s", ctx->n_outputs - 1, unit ? unit : "(null)");
+        return;
+    }
+    if (!unit || !*unit || !(copy = strdup(unit)))
         return;
     free(ctx->units[output]);
     ctx->units[output] = copy;
@@ -631,7 +672,7 @@ static ri_status api_fit_linear(ri_context *ctx, const double *x, const double *
 
 static const ri_host host_api = {
     sizeof(ri_host), RI_ABI_MAJOR, RI_ABI_MINOR,
-    api_log, api_error, api_set_unit,
+    ri_context_log, api_error, api_set_unit,
     ri_stats_mean, ri_stats_quantile, ri_stats_sd, api_fit_linear,
 };
 

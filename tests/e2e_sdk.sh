@@ -248,4 +248,88 @@ expect_value "rate of the benchmark E06000002: 7,800 / 10,000" "$WORK/example/o/
 expect_value "gap to the benchmark: 75 - 78" "$WORK/example/o/employment_rate.csv" E06000001 2019 gap_pp -3 1e-9
 expect_err "the man page's warning" "employment_rate: rate is NaN in 1 cells"
 
+# ---------------------------------------------------------------- guards around compute
+# tests/plugins/unruly.c breaks the rule its `misdeed` parameter names; y = x and z = x + 1 are
+# written before the misdeed.
+cat > "$WORK/unruly.csv" <<'CSV'
+area,year,x
+E06000001,2019,1.5
+E06000002,2019,4
+E06000003,2019,2
+E06000004,2019,3
+E06000005,2019,5
+CSV
+unruly_job() { # MISDEED
+    cat > "$WORK/unruly.cfg" <<CFG
+datasets = ( { id = "x"; file = "unruly.csv"; area = "area"; period = "year"; measures = { x = "x"; }; } );
+indicators = ( { id = "rude"; plugin = "unruly"; inputs = { x = "x"; }; params = { misdeed = "$1"; }; } );
+outputs = ( { file = "unruly.csv.out"; } );
+CFG
+}
+# A crash ends the process from its signal handler; under valgrind the fault itself is a
+# reported error, so these runs go without REGIND_WRAPPER.
+run_bare() {
+    "$REGIND" "$@" >"$WORK/out" 2>"$WORK/err"
+    status=$?
+}
+
+unruly_job print
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD --format csv
+expect_status "compare with a plugin that prints to stdout" 0
+if head -n 1 "$WORK/out" | grep -q '^area_code,'; then ok "the CSV header is the first line of stdout"; else not_ok "stdout does not start with the CSV header"; fi
+if grep -q 'hello' "$WORK/out"; then not_ok "the plugin's writes reached stdout"; else ok "the plugin's writes are kept off stdout"; fi
+expect_err "printf output logged under the plugin's name" \
+    "indicator rude (plugin unruly): wrote to standard output (kept off regind's output): unruly: hello from printf"
+expect_err "write(2) output logged too" "wrote to standard output (kept off regind's output): unruly: hello from write"
+expect_out "compare's own rows follow" "E06000002,,2019,,rude,z,5,units of x"
+
+unruly_job segfault
+mkdir "$WORK/uo"
+echo "before" > "$WORK/uo/unruly.csv.out"
+run_bare -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" run --output-dir "$WORK/uo"
+expect_status "run with a plugin that segfaults in compute" 5
+expect_err "the crash names plugin, version, indicator and signal" \
+    "plugin unruly 0.3.1 crashed in compute of indicator rude (signal 11)"
+if [ "$(cat "$WORK/uo/unruly.csv.out")" = before ]; then ok "the output is untouched after a crash"; else not_ok "a crash changed the output"; fi
+
+unruly_job abort
+run_bare -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with a plugin that aborts" 5
+expect_err "abort is reported like a crash" "plugin unruly 0.3.1 crashed in compute of indicator rude (signal 6)"
+if [ -s "$WORK/out" ]; then not_ok "a crashed compare printed to stdout"; else ok "a crashed compare prints nothing"; fi
+
+unruly_job log_per_cell
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with a plugin that logs once per cell" 0
+n=$(grep -c 'unruly: cell [0-9]* of area' "$WORK/err")
+if [ "$n" -eq 4 ]; then ok "3 of 5 per-cell lines shown, then one summary"; else not_ok "$n per-cell lines on stderr, expected 3 and a summary"; fi
+expect_err "the rest are counted" "indicator rude (plugin unruly): ... and 2 more like this: unruly: cell 0 of area E06000001"
+
+unruly_job leave_empty
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with an output left NaN" 0
+expect_err "an all-NaN output is warned about" "indicator rude (plugin unruly): output z is NaN in all 5 cells"
+if grep -q 'output y is NaN' "$WORK/err"; then not_ok "a written output was called empty"; else ok "only the empty output is warned about"; fi
+
+unruly_job bad_unit
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with set_unit on an output that does not exist" 0
+expect_err "set_unit on output 5 of 2 is warned about" \
+    'set_unit names output 5, but the plugin declares 2 outputs (0 to 1); the unit "GBP" was ignored'
+
+# The debug host: what a plugin must not touch points into an inaccessible region.
+REGIND_PLUGIN_DEBUG=1
+export REGIND_PLUGIN_DEBUG
+for misdeed in numeric_s undeclared_output; do
+    unruly_job $misdeed
+    run_bare -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+    expect_status "REGIND_PLUGIN_DEBUG=1 and $misdeed" 5
+    expect_err "$misdeed is named as a poisoned pointer" "the address was in the region REGIND_PLUGIN_DEBUG poisons"
+done
+unruly_job none
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD --format csv
+expect_status "REGIND_PLUGIN_DEBUG=1 with a well-behaved plugin" 0
+expect_out "the debug host computes the same" "E06000004,,2019,,rude,y,3,units of x"
+unset REGIND_PLUGIN_DEBUG
+
 finish
