@@ -85,7 +85,8 @@ static ri_rc make_dirs(const char *dir, created_dirs *made, ri_error *err)
             continue;
         char saved = *slash;
         *slash = '\0';
-        if (mkdir(path, 0777) == 0) {
+        /* Not writable by group or others whatever the umask: regind refuses to load plugins from such directories. */
+        if (mkdir(path, 0755) == 0) {
             char **paths = realloc(made->paths, (made->n + 1) * sizeof *paths);
             if (!paths || !(paths[made->n] = strdup(path))) {
                 if (paths)
@@ -112,7 +113,7 @@ static ri_rc make_dirs(const char *dir, created_dirs *made, ri_error *err)
 /* Create path (never replacing a file) with the expanded lines; a file left half-written is removed. */
 static ri_rc write_file(const char *path, const char *const *lines, const char *name, ri_error *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
     FILE *f;
     int bad = 0, e;
 

@@ -81,6 +81,34 @@ run -P "$DIR" list
 expect_status "list with -P DIR" 0
 expect_out "list shows the new plugin" "ratio_demo           0.1.0    a ratio of two measures"
 
+# Errors that point at the fix.
+run -P "$DIR/ratio_demo.so" list
+expect_status "-P with a plugin file" 2
+expect_err "-P takes directories" "-P $DIR/ratio_demo.so: -P takes directories, not plugin files; expected -P $DIR (the directory holding it)"
+run -P "$DIR" describe ratio_dem
+expect_status "describe a misspelt plugin" 2
+expect_err "the plugins found are listed" "plugins found there: ratio_demo"
+expect_err "the closest is suggested" 'did you mean "ratio_demo"?'
+run -q new-plugin unbuilt "$WORK/unbuilt"
+run -P "$WORK/unbuilt" describe unbuilt
+expect_status "describe a plugin whose source is not built" 2
+expect_err "the source is found and make suggested" \
+    "unknown plugin \"unbuilt\": $WORK/unbuilt/unbuilt.c is there but not built (no unbuilt.la or unbuilt.so beside it); expected a built module: run make -C $WORK/unbuilt"
+chmod g+w "$DIR/ratio_demo.so"
+run -P "$DIR" describe ratio_demo
+expect_status "a group-writable module is refused" 2
+expect_err "the refusal gives the exact chmod" "$DIR/ratio_demo.so is writable by its group (mode 0775); expected only its owner to write it: chmod g-w $DIR/ratio_demo.so"
+chmod g-w "$DIR/ratio_demo.so"
+
+# Under umask 002 (Ubuntu desktops) the project and its module come out writable by their owner only.
+(
+    umask 002
+    "$REGIND" -q new-plugin loose "$WORK/umask/loose" &&
+    make -C "$WORK/umask/loose" REGIND_CFLAGS="$SDK" CFLAGS="$STRICT" >/dev/null 2>&1
+)
+run -P "$WORK/umask/loose" describe loose
+expect_status "the scaffold built under umask 002 loads" 0
+
 run -P "$DIR" describe ratio_demo
 expect_status "describe the new plugin" 0
 expect_out "describe shows both inputs" "denominator          required"
