@@ -111,6 +111,11 @@ expect_status "the scaffold built under umask 002 loads" 0
 
 run -P "$DIR" describe ratio_demo
 expect_status "describe the new plugin" 0
+here=$(pwd)
+cd "$DIR" && run -P . describe ratio_demo
+cd "$here" || exit 1
+expect_out "describe prints the module's absolute path" "file: $(cd "$DIR" && pwd -P)/ratio_demo.so"
+run -P "$DIR" describe ratio_demo
 expect_out "describe shows both inputs" "denominator          required"
 expect_out "describe shows the scale parameter" "scale                number   default 1, range 1e-12 to 1e+15"
 expect_out "describe shows the output with its unit" "ratio                [numerator per unit of denominator]"
