@@ -181,6 +181,73 @@ else
     ok "areas and periods outside the inputs' data are not written"
 fi
 
+# ---------------------------------------------------------------- the by-industry scaffold
+IND="$WORK/share_demo"
+run new-plugin --by-industry share_demo "$IND"
+expect_status "new-plugin --by-industry" 0
+expect_out "new-plugin --by-industry names the source it wrote" "$IND/share_demo.c"
+build "the by-industry project builds warning-free" -C "$IND" REGIND_CFLAGS="$SDK" CFLAGS="$STRICT"
+build "make check of the by-industry project" -C "$IND" check REGIND_CFLAGS="$SDK" CFLAGS="$STRICT -g $SAN" LDFLAGS="$SAN"
+expect_err "the by-industry project's tests pass" "PASSED  ] 4 test(s)."
+
+# Its tests catch a wrong formula, and its fake host fails a plugin that logs once per cell.
+cp -R "$IND" "$WORK/ind_wrong"
+sed 's|share\[c \* n_ind + i\] = 100 \* v\[i\] / total;|share[c * n_ind + i] = 100 * total / v[i];|' "$IND/share_demo.c" > "$WORK/ind_wrong/share_demo.c"
+make -C "$WORK/ind_wrong" clean check REGIND_CFLAGS="$SDK" CFLAGS="$STRICT" >"$WORK/out" 2>"$WORK/err"
+status=$?
+if [ "$status" -ne 0 ] && grep -qF "[  FAILED  ] test_shares_and_relative" "$WORK/out" "$WORK/err"; then ok "the by-industry tests catch a wrong formula"; else not_ok "a wrong share passed the by-industry tests"; fi
+cp -R "$IND" "$WORK/ind_chatty"
+sed 's|^\( *\)n_unknown++;|\1{ n_unknown++; host->log(call->ctx, RI_LOG_WARNING, "cell %zu: an industry is missing", c); }|' \
+    "$IND/share_demo.c" > "$WORK/ind_chatty/share_demo.c"
+cat > "$WORK/chatty.c" <<'EOF2'
+/* Three area-periods with an industry missing: three lines from a plugin that logs per cell. */
+static void test_chatty(void **state)
+{
+    fake_call *fc = fake_call_new_industries(3, 1, 2022, 2, sections);
+    (void)state;
+    fake_set_input(fc, "value", (const double[]){ NAN, 1, NAN, 1, NAN, 1 });
+    fake_run(fc);
+    fake_call_free(fc);
+}
+
+EOF2
+awk -v f="$WORK/chatty.c" '/^int main\(void\)/ { while ((getline l < f) > 0) print l } { print }
+    /cmocka_unit_test\(test_descriptor\),/ { print "        cmocka_unit_test(test_chatty)," }' \
+    "$IND/test_share_demo.c" > "$WORK/ind_chatty/test_share_demo.c"
+make -C "$WORK/ind_chatty" check REGIND_CFLAGS="$SDK" CFLAGS="-std=c11" >"$WORK/out" 2>"$WORK/err"
+status=$?
+if [ "$status" -ne 0 ] && grep -qF 'logged 3 times in one compute(), once per cell' "$WORK/out" "$WORK/err"; then
+    ok "the fake host fails a plugin that logs once per cell"
+else
+    not_ok "per-cell logging passed the fake host"
+fi
+
+# Loaded by regind over a dataset by industry, against a benchmark.
+cat > "$WORK/ind.csv" <<'CSV'
+area,year,sic,emp
+E06000001,2022,C,20
+E06000001,2022,F,30
+E06000001,2022,G,50
+E92000001,2022,C,100
+E92000001,2022,F,100
+E92000001,2022,G,200
+CSV
+cat > "$WORK/ind.cfg" <<'CFG'
+datasets = ( { id = "emp"; file = "ind.csv"; area = "area"; period = "year"; industry = "sic";
+               measures = { emp = "emp"; }; additive = [ "emp" ]; } );
+indicators = ( { id = "spec"; plugin = "share_demo"; inputs = { value = "emp"; }; benchmark = "E92000001"; } );
+outputs = ( { file = "ind_out.csv"; } );
+CFG
+run -c "$WORK/ind.cfg" -P "$IND" run --output-dir "$WORK/o"
+expect_status "run with the by-industry plugin" 0
+# Share of C in E06000001: 100 * 20 / 100; against England's 25: 100 * 20 / 25.
+if grep -q '^E06000001,[^,]*,2022,C,spec,share,20,' "$WORK/o/ind_out.csv" &&
+   grep -q '^E06000001,[^,]*,2022,C,spec,relative,80,' "$WORK/o/ind_out.csv"; then
+    ok "share 20 and relative 80 for section C"
+else
+    not_ok "no share 20 / relative 80 rows for E06000001 C in ind_out.csv"
+fi
+
 # ---------------------------------------------------------------- errors an author meets
 # Each broken copy is built like the original and must be refused at load, naming the plugin
 # and the field.
