@@ -1,5 +1,5 @@
 /* plugin_guard.c — compute() under guards (see plugin_guard.h). */
-/* MAP_ANONYMOUS and sigaltstack's SS_DISABLE are not in POSIX.1-2008 alone. */
+/* MAP_ANONYMOUS, sigaltstack and SA_ONSTACK are beyond the POSIX.1-2008 base the build asks for. */
 #define _DEFAULT_SOURCE
 
 #include "plugin_guard.h"
@@ -31,7 +31,7 @@ static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
 static char crash_msg[N_CRASH_SIGNALS][768];
 static size_t crash_len[N_CRASH_SIGNALS];
 static const char poison_hint[] =
-    "regind: error: the address was in the region REGIND_PLUGIN_DEBUG poisons: the plugin read .s of a "
+    "regind: error: the address was in the region REGIND_PLUGIN_DEBUG poisons: the plugin used .s of a "
     "numeric parameter, or an input or output past those it declares\n";
 static char *volatile poison_lo, *volatile poison_hi;
 static char alt_stack[1 << 16];
@@ -55,6 +55,7 @@ typedef struct guard {
     stack_t old_stack;
     int stack_set;
     int saved_stdout;     /* regind's stdout while the plugin's goes elsewhere; -1 when it was closed */
+    int stdout_failed;    /* a write of regind's to stdout had failed before: that error stays */
     FILE *capture;        /* what the plugin wrote there, or NULL when it went to stderr */
 } guard;
 
@@ -83,6 +84,7 @@ static void arm(guard *g, const ri_plugin *d, const ri_context *ctx)
 
     /* regind's own buffered output goes out first, to where it belongs. */
     fflush(stdout);
+    g->stdout_failed = ferror(stdout) != 0;
     g->saved_stdout = dup(STDOUT_FILENO);
     g->capture = tmpfile();
     if (!g->capture || dup2(fileno(g->capture), STDOUT_FILENO) < 0) {
@@ -120,7 +122,8 @@ static void disarm(guard *g, ri_context *ctx)
         close(g->saved_stdout);
     } else
         close(STDOUT_FILENO);
-    clearerr(stdout);
+    if (!g->stdout_failed)
+        clearerr(stdout);
     for (size_t k = 0; k < N_CRASH_SIGNALS; k++)
         sigaction(crash_signals[k], &g->old[k], NULL);
     if (g->stack_set)

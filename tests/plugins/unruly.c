@@ -2,7 +2,7 @@
  * A plugin that breaks the rules of regind-plugin(7) in the way its
  * `misdeed` parameter names, so that tests/e2e_sdk.sh can check what the
  * host does about each: "print" writes to stdout (with printf and with
- * write(2)), "segfault" writes through a null pointer, "abort" calls
+ * write(2)), "segfault" writes to address 16, "abort" calls
  * abort(), "log_per_cell" logs one warning per cell, "numeric_s" reads .s
  * of the numeric parameter `scale`, "undeclared_output" writes output 2 of
  * two, "bad_unit" calls set_unit on output 5, and "leave_empty" leaves the
@@ -14,6 +14,7 @@
 #include <regind/plugin.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,10 @@ static ri_status compute(const ri_host *host, const ri_call *call)
 {
     const char *misdeed = call->params[P_MISDEED].s;
     size_t n = call->n_areas * call->n_periods;
-    volatile double *nowhere = NULL;
+    /* Not NULL, since UBSan would stop at a null store before the fault the host
+       must catch, and read at run time, so the compiler cannot see it is bad. */
+    volatile uintptr_t unmapped = 16;
+    double *nowhere = (double *)unmapped;
 
     for (size_t c = 0; c < n; c++) {
         call->outputs[0][c] = call->params[P_SCALE].d * call->inputs[0][c];
