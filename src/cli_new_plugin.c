@@ -1,5 +1,5 @@
 /*
- * cli_new_plugin.c — `regind new-plugin NAME [DIR]`: write a ready-to-build
+ * cli_new_plugin.c — `regind new-plugin [--by-industry] NAME [DIR]`: write a ready-to-build
  * plugin project (plugin_template.h) so that a new indicator needs no edit
  * of regind. It never overwrites a file, and leaves nothing behind when it
  * cannot write the whole project.
@@ -16,8 +16,10 @@
 #include "plugin_template.h"
 
 static const char help[] =
-    "Usage: regind new-plugin NAME [DIR]\n"
-    "Write a plugin project for a ratio indicator called NAME into DIR (default ./NAME):\n"
+    "Usage: regind new-plugin [--by-industry] NAME [DIR]\n"
+    "Write a plugin project for a ratio indicator called NAME into DIR (default ./NAME),\n"
+    "or with --by-industry for each industry's share of its area's total and that\n"
+    "share against the benchmark's (a location quotient):\n"
     "NAME.c, its cmocka tests with a fake host, a Makefile that builds it with\n"
     "`pkg-config regind`, an indicator block for job files and a README.\n"
     "NAME is what job files call the plugin: [a-z][a-z0-9_]*. Existing files are\n"
@@ -85,7 +87,8 @@ static ri_rc make_dirs(const char *dir, created_dirs *made, ri_error *err)
             continue;
         char saved = *slash;
         *slash = '\0';
-        if (mkdir(path, 0777) == 0) {
+        /* Not writable by group or others whatever the umask: regind refuses to load plugins from such directories. */
+        if (mkdir(path, 0755) == 0) {
             char **paths = realloc(made->paths, (made->n + 1) * sizeof *paths);
             if (!paths || !(paths[made->n] = strdup(path))) {
                 if (paths)
@@ -112,7 +115,7 @@ static ri_rc make_dirs(const char *dir, created_dirs *made, ri_error *err)
 /* Create path (never replacing a file) with the expanded lines; a file left half-written is removed. */
 static ri_rc write_file(const char *path, const char *const *lines, const char *name, ri_error *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
     FILE *f;
     int bad = 0, e;
 
@@ -179,12 +182,19 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
     const char *name;
     char *dir, **paths;
     created_dirs made = {NULL, 0};
-    size_t n_written = 0;
+    const ri_template_file *files = ri_plugin_template;
+    size_t n_files = ri_plugin_template_count, n_written = 0;
     ri_error err;
     ri_rc rc = RI_RC_OK;
 
     if (ri_cli_help(argc, argv, help))
         return 0;
+    if (argc > 1 && strcmp(argv[1], "--by-industry") == 0) {
+        files = ri_plugin_template_by_industry;
+        n_files = ri_plugin_template_by_industry_count;
+        argv++;
+        argc--;
+    }
     if (argc < 2 || argc > 3)
         return ri_cli_usage("new-plugin: %s", "expected a plugin name and at most one directory");
     name = argv[1];
@@ -194,7 +204,7 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
         return ri_cli_usage("new-plugin: %s", "the directory is empty; expected a path");
 
     dir = strdup(argc == 3 ? argv[2] : name);
-    paths = calloc(ri_plugin_template_count, sizeof *paths);
+    paths = calloc(n_files, sizeof *paths);
     if (!dir || !paths) {
         free(dir);
         free(paths);
@@ -204,8 +214,8 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
     /* "dir/" names the same directory; without the slash the paths printed read cleanly. */
     for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
         dir[n - 1] = '\0';
-    for (size_t i = 0; i < ri_plugin_template_count && !rc; i++) {
-        char *file = expand(ri_plugin_template[i].path, name);
+    for (size_t i = 0; i < n_files && !rc; i++) {
+        char *file = expand(files[i].path, name);
         struct stat st;
         if (!file || !(paths[i] = join(dir, file)))
             rc = ri_oom(&err);
@@ -220,8 +230,8 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
     }
     if (!rc)
         rc = make_dirs(dir, &made, &err);
-    while (!rc && n_written < ri_plugin_template_count) {
-        rc = write_file(paths[n_written], ri_plugin_template[n_written].lines, name, &err);
+    while (!rc && n_written < n_files) {
+        rc = write_file(paths[n_written], files[n_written].lines, name, &err);
         if (!rc)
             n_written++;
     }
@@ -233,9 +243,9 @@ int ri_cmd_new_plugin(ri_cli *c, int argc, char **argv)
         for (size_t i = made.n; i > 0; i--)
             rmdir(made.paths[i - 1]);
     } else if (c->verbosity >= 1)
-        print_next_steps(name, dir, paths, ri_plugin_template_count);
+        print_next_steps(name, dir, paths, n_files);
 
-    for (size_t i = 0; i < ri_plugin_template_count; i++)
+    for (size_t i = 0; i < n_files; i++)
         free(paths[i]);
     free(paths);
     for (size_t i = 0; i < made.n; i++)

@@ -1,5 +1,8 @@
 /* cli_plugins.c — `regind list` and `regind describe`: what plugins exist and what they take. */
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -43,8 +46,16 @@ static const char *type_text(ri_param_type t)
 static void describe(const ri_loaded *l)
 {
     const ri_plugin *d = l->desc;
+    const char *rel = l->path;
+    char cwd[PATH_MAX];
+    /* Absolute, so the line says which file was loaded wherever it is read; links are left as named. */
+    int absolute = rel[0] == '/' || !getcwd(cwd, sizeof cwd);
+
+    while (!absolute && strncmp(rel, "./", 2) == 0)
+        rel += 2;
     printf("%s %s — %s\n", d->name, d->version, d->summary);
-    printf("file: %s\nABI: %u.%u\n\nInputs (bind in the indicator's inputs group):\n", l->path, d->abi_major, d->abi_minor);
+    printf("file: %s%s%s\nABI: %u.%u\n\nInputs (bind in the indicator's inputs group):\n", absolute ? "" : cwd,
+           absolute || strcmp(cwd, "/") == 0 ? "" : "/", rel, d->abi_major, d->abi_minor);
     for (size_t i = 0; i < d->n_inputs; i++)
         printf("  %-20s %-9s %s%s\n", d->inputs[i].role, (d->inputs[i].flags & RI_OPTIONAL) ? "optional" : "required",
                d->inputs[i].help ? d->inputs[i].help : "",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "params.h"
+#include "plugin_guard.h"
 #include "suggest.h"
 
 unsigned char *ri_engine_select(const ri_job *job, const char *const *only, size_t n_only)
@@ -624,7 +625,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     call.params = pr->params;
     call.outputs = outs;
 
-    if (d->compute(ri_host_api(), &call) != RI_OK || ctx.failed) {
+    if (ri_plugin_compute(d, &call) != RI_OK || ctx.failed) {
         rc = ri_fail(err, RI_RC_DATA, "indicator \"%s\" (plugin %s %s): %s", ind->id, d->name,
                      d->version, ctx.failed ? ctx.message : "compute failed without a message");
         goto done;

@@ -16,7 +16,8 @@ typedef enum ri_rc {
     RI_RC_DATA = 1,    /* bad data or a failed computation */
     RI_RC_USAGE = 2,   /* bad command line or configuration */
     RI_RC_LOCK = 3,    /* another run holds the job's lock */
-    RI_RC_PARTIAL = 4  /* inputs rejected by policy */
+    RI_RC_PARTIAL = 4, /* inputs rejected by policy */
+    RI_RC_PLUGIN_CRASH = 5 /* a plugin crashed in compute (the process ends at once) */
 } ri_rc;
 
 #define RI_ERROR_MAX 2048

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "params.h"
+#include "suggest.h"
 #include "trusted_open.h"
 #include "stats.h"
 
@@ -62,6 +63,12 @@ static int push_dir(ri_plugin_host *h, const char *dir)
     return 0;
 }
 
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 ri_rc ri_host_new(char *const *cli_dirs, size_t n_cli, char *const *job_dirs, size_t n_job,
                   ri_plugin_host **out, ri_error *err)
 {
@@ -70,6 +77,14 @@ ri_rc ri_host_new(char *const *cli_dirs, size_t n_cli, char *const *job_dirs, si
     int bad = !h;
 
     *out = NULL;
+    for (size_t i = 0; i < n_cli; i++)
+        if (file_exists(cli_dirs[i])) {
+            const char *slash = strrchr(cli_dirs[i], '/');
+            free(h);
+            return ri_fail(err, RI_RC_USAGE, "-P %s: -P takes directories, not plugin files; expected -P %.*s (the directory holding it)",
+                           cli_dirs[i], slash ? (int)(slash == cli_dirs[i] ? 1 : slash - cli_dirs[i]) : 1,
+                           slash ? cli_dirs[i] : ".");
+        }
     for (size_t i = 0; !bad && i < n_cli; i++)
         bad = push_dir(h, cli_dirs[i]) != 0;
     if (!bad && env) {
@@ -418,12 +433,6 @@ static ri_rc open_module(ri_plugin_host *h, const char *path, const char *want_n
     return RI_RC_OK;
 }
 
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The module file for name in dir: an uninstalled or installed .la first, then a bare .so. */
 static char *module_file(const char *dir, const char *name)
 {
@@ -440,6 +449,8 @@ static char *module_file(const char *dir, const char *name)
     }
     return NULL;
 }
+
+static ri_rc unknown_plugin(const ri_plugin_host *h, const char *name, ri_error *err);
 
 ri_rc ri_host_load(ri_plugin_host *h, const char *name, const ri_loaded **out, ri_error *err)
 {
@@ -459,12 +470,7 @@ ri_rc ri_host_load(ri_plugin_host *h, const char *name, const ri_loaded **out, r
             return rc;
         }
     }
-    char dirs[1024] = "";
-    for (size_t i = 0; i < h->n_dirs; i++) {
-        size_t used = strlen(dirs);
-        snprintf(dirs + used, sizeof dirs - used, "%s%s", i ? ":" : "", h->dirs[i]);
-    }
-    return ri_fail(err, RI_RC_USAGE, "unknown plugin \"%s\"; searched %s (see `regind list`)", name, dirs);
+    return unknown_plugin(h, name, err);
 }
 
 static int cmp_loaded(const void *a, const void *b)
@@ -513,6 +519,93 @@ static char *candidate_name(const char *dir, const char *file)
         return NULL;
     }
     return name;
+}
+
+/* The names of the plugin files in the search path, without loading them; NULL when out of memory. */
+static char **found_names(const ri_plugin_host *h, size_t *n)
+{
+    char **names = NULL;
+    int bad = 0;
+
+    *n = 0;
+    for (size_t i = 0; i < h->n_dirs && !bad; i++) {
+        DIR *dir = opendir(h->dirs[i]);
+        struct dirent *ent;
+        while (dir && !bad && (ent = readdir(dir))) {
+            char *name = candidate_name(h->dirs[i], ent->d_name), **more;
+            int seen = 0;
+            for (size_t k = 0; name && k < *n && !seen; k++)
+                seen = strcmp(names[k], name) == 0;
+            if (!name || seen) {
+                free(name);
+                continue;
+            }
+            if (!(more = realloc(names, (*n + 1) * sizeof *more))) {
+                free(name);
+                bad = 1;
+                break;
+            }
+            names = more;
+            names[(*n)++] = name;
+        }
+        if (dir)
+            closedir(dir);
+    }
+    if (bad) {
+        for (size_t k = 0; k < *n; k++)
+            free(names[k]);
+        free(names);
+        return NULL;
+    }
+    return names ? names : calloc(1, sizeof *names);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The error for a name found nowhere: the source left unbuilt, or what the search path holds instead. */
+static ri_rc unknown_plugin(const ri_plugin_host *h, const char *name, ri_error *err)
+{
+    char dirs[1024] = "", found[1024] = "", **names;
+    const char *close;
+    size_t n;
+    ri_rc rc;
+
+    for (size_t i = 0; i < h->n_dirs; i++) {
+        size_t len = strlen(h->dirs[i]) + strlen(name) + 4;
+        char *src = malloc(len);
+        int unbuilt;
+        if (!src)
+            return ri_oom(err);
+        snprintf(src, len, "%s/%s.c", h->dirs[i], name);
+        unbuilt = file_exists(src);
+        rc = unbuilt ? ri_fail(err, RI_RC_USAGE, "unknown plugin \"%s\": %s is there but not built (no %s.la or %s.so beside it); expected a built module: run make -C %s",
+                               name, src, name, name, h->dirs[i]) : RI_RC_OK;
+        free(src);
+        if (unbuilt)
+            return rc;
+    }
+    for (size_t i = 0; i < h->n_dirs; i++) {
+        size_t used = strlen(dirs);
+        snprintf(dirs + used, sizeof dirs - used, "%s%s", i ? ":" : "", h->dirs[i]);
+    }
+    if (!(names = found_names(h, &n)))
+        return ri_oom(err);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t k = 0; k < n; k++) {
+        size_t used = strlen(found);
+        snprintf(found + used, sizeof found - used, "%s%s", k ? ", " : "", names[k]);
+    }
+    close = ri_suggest(name, (const char *const *)names, n);
+    rc = ri_fail(err, RI_RC_USAGE, "unknown plugin \"%s\"; searched %s; %s%s%s%s%s (see `regind list`)", name, dirs,
+                 n ? "plugins found there: " : "no plugins found there", found,
+                 close ? "; did you mean \"" : "", close ? close : "", close ? "\"?" : "");
+    for (size_t k = 0; k < n; k++)
+        free(names[k]);
+    free(names);
+    return rc;
 }
 
 ri_rc ri_host_list(ri_plugin_host *h, ri_listing *out, ri_error *err)
@@ -586,19 +679,55 @@ void ri_host_free(ri_plugin_host *h)
 
 /* ---- the host API handed to plugins ---- */
 
-static void api_log(ri_context *ctx, ri_log_level level, const char *fmt, ...)
+static void context_vlog(ri_context *ctx, ri_log_level level, const char *fmt, va_list ap)
 {
     char msg[1024], line[1280];
-    va_list ap;
-    va_start(ap, fmt);
+    ri_log_kind *kind = NULL;
+
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (level == RI_LOG_WARNING)
         ctx->warnings++;
+    /* A plugin that logs once per cell would bury everything else: the same format is shown a few times, then counted. */
+    for (size_t k = 0; k < ctx->n_kinds && !kind; k++)
+        if (ctx->kinds[k].level == level && strcmp(ctx->kinds[k].fmt, fmt) == 0)
+            kind = &ctx->kinds[k];
+    if (!kind && ctx->n_kinds < RI_LOG_KINDS) {
+        kind = &ctx->kinds[ctx->n_kinds++];
+        kind->level = level;
+        kind->fmt = fmt;
+        size_t len = strnlen(msg, sizeof kind->first - 1);
+        kind->n = 0;
+        memcpy(kind->first, msg, len);
+        kind->first[len] = '\0';
+    }
+    if (kind && kind->n++ >= RI_LOG_SHOWN)
+        return;
     if (!ctx->sink)
         return;
     snprintf(line, sizeof line, "indicator %s (plugin %s): %s", ctx->indicator, ctx->plugin, msg);
     ctx->sink(ctx->sink_user, level, line);
+}
+
+void ri_context_log(ri_context *ctx, ri_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    context_vlog(ctx, level, fmt, ap);
+    va_end(ap);
+}
+
+void ri_context_log_repeats(ri_context *ctx)
+{
+    char line[1280];
+    for (size_t k = 0; k < ctx->n_kinds; k++) {
+        const ri_log_kind *kind = &ctx->kinds[k];
+        if (kind->n <= RI_LOG_SHOWN || !ctx->sink)
+            continue;
+        snprintf(line, sizeof line, "indicator %s (plugin %s): ... and %zu more like this: %s",
+                 ctx->indicator, ctx->plugin, kind->n - RI_LOG_SHOWN, kind->first);
+        ctx->sink(ctx->sink_user, kind->level, line);
+    }
+    ctx->n_kinds = 0;
 }
 
 static ri_status api_error(ri_context *ctx, const char *fmt, ...)
@@ -614,7 +743,12 @@ static ri_status api_error(ri_context *ctx, const char *fmt, ...)
 static void api_set_unit(ri_context *ctx, size_t output, const char *unit)
 {
     char *copy;
-    if (output >= ctx->n_outputs || !unit || !*unit || !(copy = strdup(unit)))
+    if (output >= ctx->n_outputs) {
+        ri_context_log(ctx, RI_LOG_WARNING, "set_unit names output %zu, but the plugin declares %zu output%s (0 to %zu); the unit \"%s\" was ignored",
+                       output, ctx->n_outputs, ctx->n_outputs == 1 ? "" : "s", ctx->n_outputs - 1, unit ? unit : "(null)");
+        return;
+    }
+    if (!unit || !*unit || !(copy = strdup(unit)))
         return;
     free(ctx->units[output]);
     ctx->units[output] = copy;
@@ -631,7 +765,7 @@ static ri_status api_fit_linear(ri_context *ctx, const double *x, const double *
 
 static const ri_host host_api = {
     sizeof(ri_host), RI_ABI_MAJOR, RI_ABI_MINOR,
-    api_log, api_error, api_set_unit,
+    ri_context_log, api_error, api_set_unit,
     ri_stats_mean, ri_stats_quantile, ri_stats_sd, api_fit_linear,
 };
 

@@ -65,6 +65,17 @@ void ri_listing_free(ri_listing *l);
 /* Validate a descriptor (exposed for tests); file names the plugin in messages. */
 ri_rc ri_descriptor_check(const ri_plugin *d, const char *file, ri_error *err);
 
+/* Lines logged with the same level and format: the first RI_LOG_SHOWN are
+   shown, the rest counted and summed up in one line after compute. */
+#define RI_LOG_SHOWN 3
+#define RI_LOG_KINDS 16
+typedef struct ri_log_kind {
+    ri_log_level level;
+    const char *fmt;          /* the plugin's format, valid during compute */
+    size_t n;
+    char first[256];          /* the first such line, for the summary */
+} ri_log_kind;
+
 /* Per-call state behind the opaque ri_context of the SDK. */
 struct ri_context {
     const char *indicator;    /* for log lines: "indicator gap (gva_gap): ..." */
@@ -76,7 +87,16 @@ struct ri_context {
     char message[RI_ERROR_MAX];
     char **units;             /* [n_outputs]: replaced units, NULL = declared */
     size_t n_outputs;
+    ri_log_kind kinds[RI_LOG_KINDS];
+    size_t n_kinds;
 };
+
+/* Log a line of the call, as host->log does: prefixed with the indicator and
+   plugin, repeats of one format shown RI_LOG_SHOWN times, warnings counted. */
+void ri_context_log(ri_context *ctx, ri_log_level level, const char *fmt, ...) RI_PRINTF(3, 4);
+
+/* After compute: one line per format logged more than RI_LOG_SHOWN times. */
+void ri_context_log_repeats(ri_context *ctx);
 
 /* The host API (log, error, set_unit, GSL statistics) every plugin receives. */
 const ri_host *ri_host_api(void);

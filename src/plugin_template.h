@@ -1,7 +1,9 @@
 /*
  * plugin_template.h — the out-of-tree plugin project `regind new-plugin`
- * writes: a ratio plugin (NAME.c), its cmocka tests with a self-contained
- * fake host, a Makefile that builds with `pkg-config regind` and plain
+ * writes: a ratio plugin (NAME.c), or with --by-industry a share-of-total
+ * plugin over industries, its cmocka tests with a self-contained fake host
+ * (industries, the compared group, area types, a benchmark, assertions on
+ * log lines), a Makefile that builds with `pkg-config regind` and plain
  * `cc -shared -fPIC`, an indicator block for job files and a README.
  *
  * Owns the text of those files. Each file is a NULL-terminated array of
@@ -23,5 +25,7 @@ typedef struct ri_template_file {
 
 extern const ri_template_file ri_plugin_template[];
 extern const size_t ri_plugin_template_count;
+extern const ri_template_file ri_plugin_template_by_industry[];
+extern const size_t ri_plugin_template_by_industry_count;
 
 #endif

@@ -62,9 +62,13 @@ static int trusted(walk *w, const struct stat *st, const char *name, int ancesto
                     "%s is owned by uid %lu, neither root nor the user running regind (uid %lu); "
                     "expected files and directories only root or you can change",
                     name, (unsigned long)st->st_uid, (unsigned long)w->me);
-    if (wr && !(ancestor && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
-        return fail(w, EACCES, "%s is writable by %s (mode %04o); expected only its owner to write it (chmod go-w)",
-                    name, writers(st->st_mode), (unsigned)(st->st_mode & 07777));
+    if (wr && !(ancestor && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
+        /* The exact command: a umask of 002 leaves files group-writable, and the user needs to know which. */
+        const char *q = name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+~")] ? "'" : "";
+        return fail(w, EACCES, "%s is writable by %s (mode %04o); expected only its owner to write it: chmod %s-w %s%s%s",
+                    name, writers(st->st_mode), (unsigned)(st->st_mode & 07777),
+                    wr == (S_IWGRP | S_IWOTH) ? "go" : wr == S_IWGRP ? "g" : "o", q, name, q);
+    }
     return 0;
 }
 

@@ -81,8 +81,41 @@ run -P "$DIR" list
 expect_status "list with -P DIR" 0
 expect_out "list shows the new plugin" "ratio_demo           0.1.0    a ratio of two measures"
 
+# Errors that point at the fix.
+run -P "$DIR/ratio_demo.so" list
+expect_status "-P with a plugin file" 2
+expect_err "-P takes directories" "-P $DIR/ratio_demo.so: -P takes directories, not plugin files; expected -P $DIR (the directory holding it)"
+run -P "$DIR" describe ratio_dem
+expect_status "describe a misspelt plugin" 2
+expect_err "the plugins found are listed" "plugins found there: ratio_demo"
+expect_err "the closest is suggested" 'did you mean "ratio_demo"?'
+run -q new-plugin unbuilt "$WORK/unbuilt"
+run -P "$WORK/unbuilt" describe unbuilt
+expect_status "describe a plugin whose source is not built" 2
+expect_err "the source is found and make suggested" \
+    "unknown plugin \"unbuilt\": $WORK/unbuilt/unbuilt.c is there but not built (no unbuilt.la or unbuilt.so beside it); expected a built module: run make -C $WORK/unbuilt"
+chmod g+w "$DIR/ratio_demo.so"
+run -P "$DIR" describe ratio_demo
+expect_status "a group-writable module is refused" 2
+expect_err "the refusal gives the exact chmod" "$DIR/ratio_demo.so is writable by its group (mode 0775); expected only its owner to write it: chmod g-w $DIR/ratio_demo.so"
+chmod g-w "$DIR/ratio_demo.so"
+
+# Under umask 002 (Ubuntu desktops) the project and its module come out writable by their owner only.
+(
+    umask 002
+    "$REGIND" -q new-plugin loose "$WORK/umask/loose" &&
+    make -C "$WORK/umask/loose" REGIND_CFLAGS="$SDK" CFLAGS="$STRICT" >/dev/null 2>&1
+)
+run -P "$WORK/umask/loose" describe loose
+expect_status "the scaffold built under umask 002 loads" 0
+
 run -P "$DIR" describe ratio_demo
 expect_status "describe the new plugin" 0
+here=$(pwd)
+cd "$DIR" && run -P . describe ratio_demo
+cd "$here" || exit 1
+expect_out "describe prints the module's absolute path" "file: $(cd "$DIR" && pwd -P)/ratio_demo.so"
+run -P "$DIR" describe ratio_demo
 expect_out "describe shows both inputs" "denominator          required"
 expect_out "describe shows the scale parameter" "scale                number   default 1, range 1e-12 to 1e+15"
 expect_out "describe shows the output with its unit" "ratio                [numerator per unit of denominator]"
@@ -146,6 +179,73 @@ if grep -q '^E0600000[34],\|,2021,' "$WORK/o/ratio.csv"; then
     not_ok "areas or periods outside the inputs' data were written"
 else
     ok "areas and periods outside the inputs' data are not written"
+fi
+
+# ---------------------------------------------------------------- the by-industry scaffold
+IND="$WORK/share_demo"
+run new-plugin --by-industry share_demo "$IND"
+expect_status "new-plugin --by-industry" 0
+expect_out "new-plugin --by-industry names the source it wrote" "$IND/share_demo.c"
+build "the by-industry project builds warning-free" -C "$IND" REGIND_CFLAGS="$SDK" CFLAGS="$STRICT"
+build "make check of the by-industry project" -C "$IND" check REGIND_CFLAGS="$SDK" CFLAGS="$STRICT -g $SAN" LDFLAGS="$SAN"
+expect_err "the by-industry project's tests pass" "PASSED  ] 4 test(s)."
+
+# Its tests catch a wrong formula, and its fake host fails a plugin that logs once per cell.
+cp -R "$IND" "$WORK/ind_wrong"
+sed 's|share\[c \* n_ind + i\] = 100 \* v\[i\] / total;|share[c * n_ind + i] = 100 * total / v[i];|' "$IND/share_demo.c" > "$WORK/ind_wrong/share_demo.c"
+make -C "$WORK/ind_wrong" clean check REGIND_CFLAGS="$SDK" CFLAGS="$STRICT" >"$WORK/out" 2>"$WORK/err"
+status=$?
+if [ "$status" -ne 0 ] && grep -qF "[  FAILED  ] test_shares_and_relative" "$WORK/out" "$WORK/err"; then ok "the by-industry tests catch a wrong formula"; else not_ok "a wrong share passed the by-industry tests"; fi
+cp -R "$IND" "$WORK/ind_chatty"
+sed 's|^\( *\)n_unknown++;|\1{ n_unknown++; host->log(call->ctx, RI_LOG_WARNING, "cell %zu: an industry is missing", c); }|' \
+    "$IND/share_demo.c" > "$WORK/ind_chatty/share_demo.c"
+cat > "$WORK/chatty.c" <<'EOF2'
+/* Three area-periods with an industry missing: three lines from a plugin that logs per cell. */
+static void test_chatty(void **state)
+{
+    fake_call *fc = fake_call_new_industries(3, 1, 2022, 2, sections);
+    (void)state;
+    fake_set_input(fc, "value", (const double[]){ NAN, 1, NAN, 1, NAN, 1 });
+    fake_run(fc);
+    fake_call_free(fc);
+}
+
+EOF2
+awk -v f="$WORK/chatty.c" '/^int main\(void\)/ { while ((getline l < f) > 0) print l } { print }
+    /cmocka_unit_test\(test_descriptor\),/ { print "        cmocka_unit_test(test_chatty)," }' \
+    "$IND/test_share_demo.c" > "$WORK/ind_chatty/test_share_demo.c"
+make -C "$WORK/ind_chatty" check REGIND_CFLAGS="$SDK" CFLAGS="-std=c11" >"$WORK/out" 2>"$WORK/err"
+status=$?
+if [ "$status" -ne 0 ] && grep -qF 'logged 3 times in one compute(), once per cell' "$WORK/out" "$WORK/err"; then
+    ok "the fake host fails a plugin that logs once per cell"
+else
+    not_ok "per-cell logging passed the fake host"
+fi
+
+# Loaded by regind over a dataset by industry, against a benchmark.
+cat > "$WORK/ind.csv" <<'CSV'
+area,year,sic,emp
+E06000001,2022,C,20
+E06000001,2022,F,30
+E06000001,2022,G,50
+E92000001,2022,C,100
+E92000001,2022,F,100
+E92000001,2022,G,200
+CSV
+cat > "$WORK/ind.cfg" <<'CFG'
+datasets = ( { id = "emp"; file = "ind.csv"; area = "area"; period = "year"; industry = "sic";
+               measures = { emp = "emp"; }; additive = [ "emp" ]; } );
+indicators = ( { id = "spec"; plugin = "share_demo"; inputs = { value = "emp"; }; benchmark = "E92000001"; } );
+outputs = ( { file = "ind_out.csv"; } );
+CFG
+run -c "$WORK/ind.cfg" -P "$IND" run --output-dir "$WORK/o"
+expect_status "run with the by-industry plugin" 0
+# Share of C in E06000001: 100 * 20 / 100; against England's 25: 100 * 20 / 25.
+if grep -q '^E06000001,[^,]*,2022,C,spec,share,20,' "$WORK/o/ind_out.csv" &&
+   grep -q '^E06000001,[^,]*,2022,C,spec,relative,80,' "$WORK/o/ind_out.csv"; then
+    ok "share 20 and relative 80 for section C"
+else
+    not_ok "no share 20 / relative 80 rows for E06000001 C in ind_out.csv"
 fi
 
 # ---------------------------------------------------------------- errors an author meets
@@ -247,5 +347,89 @@ expect_value "rate of E06000001 in 2019: 3,000 / 4,000" "$WORK/example/o/employm
 expect_value "rate of the benchmark E06000002: 7,800 / 10,000" "$WORK/example/o/employment_rate.csv" E06000002 2019 rate 78 1e-9
 expect_value "gap to the benchmark: 75 - 78" "$WORK/example/o/employment_rate.csv" E06000001 2019 gap_pp -3 1e-9
 expect_err "the man page's warning" "employment_rate: rate is NaN in 1 cells"
+
+# ---------------------------------------------------------------- guards around compute
+# tests/plugins/unruly.c breaks the rule its `misdeed` parameter names; y = x and z = x + 1 are
+# written before the misdeed.
+cat > "$WORK/unruly.csv" <<'CSV'
+area,year,x
+E06000001,2019,1.5
+E06000002,2019,4
+E06000003,2019,2
+E06000004,2019,3
+E06000005,2019,5
+CSV
+unruly_job() { # MISDEED
+    cat > "$WORK/unruly.cfg" <<CFG
+datasets = ( { id = "x"; file = "unruly.csv"; area = "area"; period = "year"; measures = { x = "x"; }; } );
+indicators = ( { id = "rude"; plugin = "unruly"; inputs = { x = "x"; }; params = { misdeed = "$1"; }; } );
+outputs = ( { file = "unruly.csv.out"; } );
+CFG
+}
+# A crash ends the process from its signal handler; under valgrind the fault itself is a
+# reported error, so these runs go without REGIND_WRAPPER.
+run_bare() {
+    "$REGIND" "$@" >"$WORK/out" 2>"$WORK/err"
+    status=$?
+}
+
+unruly_job print
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD --format csv
+expect_status "compare with a plugin that prints to stdout" 0
+if head -n 1 "$WORK/out" | grep -q '^area_code,'; then ok "the CSV header is the first line of stdout"; else not_ok "stdout does not start with the CSV header"; fi
+if grep -q 'hello' "$WORK/out"; then not_ok "the plugin's writes reached stdout"; else ok "the plugin's writes are kept off stdout"; fi
+expect_err "printf output logged under the plugin's name" \
+    "indicator rude (plugin unruly): wrote to standard output (kept off regind's output): unruly: hello from printf"
+expect_err "write(2) output logged too" "wrote to standard output (kept off regind's output): unruly: hello from write"
+expect_out "compare's own rows follow" "E06000002,,2019,,rude,z,5,units of x"
+
+unruly_job segfault
+mkdir "$WORK/uo"
+echo "before" > "$WORK/uo/unruly.csv.out"
+run_bare -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" run --output-dir "$WORK/uo"
+expect_status "run with a plugin that segfaults in compute" 5
+expect_err "the crash names plugin, version, indicator and signal" \
+    "plugin unruly 0.3.1 crashed in compute of indicator rude (signal 11)"
+if [ "$(cat "$WORK/uo/unruly.csv.out")" = before ]; then ok "the output is untouched after a crash"; else not_ok "a crash changed the output"; fi
+
+unruly_job abort
+run_bare -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with a plugin that aborts" 5
+expect_err "abort is reported like a crash" "plugin unruly 0.3.1 crashed in compute of indicator rude (signal 6)"
+if [ -s "$WORK/out" ]; then not_ok "a crashed compare printed to stdout"; else ok "a crashed compare prints nothing"; fi
+
+unruly_job log_per_cell
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with a plugin that logs once per cell" 0
+n=$(grep -c 'unruly: cell [0-9]* of area' "$WORK/err")
+if [ "$n" -eq 4 ]; then ok "3 of 5 per-cell lines shown, then one summary"; else not_ok "$n per-cell lines on stderr, expected 3 and a summary"; fi
+expect_err "the rest are counted" "indicator rude (plugin unruly): ... and 2 more like this: unruly: cell 0 of area E06000001"
+
+unruly_job leave_empty
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with an output left NaN" 0
+expect_err "an all-NaN output is warned about" "indicator rude (plugin unruly): output z is NaN in all 5 cells"
+if grep -q 'output y is NaN' "$WORK/err"; then not_ok "a written output was called empty"; else ok "only the empty output is warned about"; fi
+
+unruly_job bad_unit
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+expect_status "compare with set_unit on an output that does not exist" 0
+expect_err "set_unit on output 5 of 2 is warned about" \
+    'set_unit names output 5, but the plugin declares 2 outputs (0 to 1); the unit "GBP" was ignored'
+
+# The debug host: what a plugin must not touch points into an inaccessible region.
+REGIND_PLUGIN_DEBUG=1
+export REGIND_PLUGIN_DEBUG
+for misdeed in numeric_s undeclared_output; do
+    unruly_job $misdeed
+    run_bare -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD
+    expect_status "REGIND_PLUGIN_DEBUG=1 and $misdeed" 5
+    expect_err "$misdeed is named as a poisoned pointer" "the address was in the region REGIND_PLUGIN_DEBUG poisons"
+done
+unruly_job none
+run -c "$WORK/unruly.cfg" -P "$TEST_PLUGIN_DIR" compare -t LAD --format csv
+expect_status "REGIND_PLUGIN_DEBUG=1 with a well-behaved plugin" 0
+expect_out "the debug host computes the same" "E06000004,,2019,,rude,y,3,units of x"
+unset REGIND_PLUGIN_DEBUG
 
 finish

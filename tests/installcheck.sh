@@ -12,6 +12,7 @@
 : "${PKGCONFIGDIR:?set by make installcheck}"
 : "${PKGDATADIR:?set by make installcheck}"
 : "${SYSCONFDIR:?set by make installcheck}"
+: "${DOCDIR:?set by make installcheck}"
 DESTDIR=${DESTDIR:-}
 REGIND="$DESTDIR$BINDIR/regind"
 . "$SRCDIR/tests/lib.sh"
@@ -87,6 +88,27 @@ run -P "$DIR" $PLUGINS list
 expect_status "list with the new plugin" 0
 expect_out "the new plugin is listed" "ratio_demo"
 expect_out "next to the bundled ones" "gva_gap"
+
+# The by-industry project, and a project made under umask 002 (Ubuntu desktops), which must load.
+IND="$WORK/share_demo"
+run new-plugin --by-industry share_demo "$IND"
+expect_status "new-plugin --by-industry" 0
+if "$PKG_CONFIG" --exists cmocka; then
+    make -C "$IND" check CFLAGS="$STRICT" >"$WORK/out" 2>"$WORK/err"
+    status=$?
+    expect_status "make check of the by-industry project against the installed SDK" 0
+    expect_out "the by-industry project's tests ran" "4 test(s) run."
+fi
+(
+    umask 002
+    "$REGIND" -q new-plugin loose "$WORK/loose" && make -C "$WORK/loose" CFLAGS="$STRICT" >/dev/null 2>&1
+)
+run -P "$WORK/loose" describe loose
+expect_status "a project made and built under umask 002 loads" 0
+
+for f in gva_gap.c location_quotient.c; do
+    if [ -s "$DESTDIR$DOCDIR/examples/$f" ]; then ok "example $f is installed"; else not_ok "no $DESTDIR$DOCDIR/examples/$f"; fi
+done
 
 # ---------------------------------------------------------------- run on the installed data
 {
