@@ -18,6 +18,7 @@
 
 #include "derive.h"
 #include "suggest.h"
+#include "xlsx.h"
 
 #define TRY(expr)                      \
     do {                               \
@@ -37,7 +38,7 @@ static const char *const root_keys[] = {
 static const char *const dataset_keys[] = {
     "id", "file", "layout", "skip_rows", "area", "area_name", "area_type",
     "period", "industry", "filter", "measures", "measure", "period_prefix",
-    "additive", "duplicates", "missing", "prefer_over", NULL};
+    "additive", "duplicates", "missing", "prefer_over", "sheet", NULL};
 static const char *const filter_keys[] = {"column", "values", NULL};
 static const char *const geography_keys[] = {"lookups", "aggregates", NULL};
 static const char *const lookup_keys[] = {
@@ -654,7 +655,12 @@ static ri_rc parse_dataset(loader *ld, const config_setting_t *g, size_t index, 
             return fail_at(ld, s, "\"skip_rows\" must be an integer >= 0; got %s",
                            is_integer(s) ? "a negative integer" : type_name(s));
         ds->skip_rows = (long)config_setting_get_int64(s);
+        ds->has_skip_rows = 1;
     }
+    TRY(str_member(ld, g, "sheet", 0, owner, &ds->sheet));
+    if (ds->sheet && !ri_xlsx_is_workbook(ds->path))
+        return fail_at(ld, config_setting_get_member(g, "sheet"),
+                       "\"sheet\" is for .xlsx workbooks (dataset \"%s\" reads a CSV file); remove it", ds->id);
     TRY(str_member(ld, g, "area", STR_REQUIRED, owner, &ds->area_col));
     TRY(str_member(ld, g, "area_name", 0, owner, &ds->area_name_col));
     TRY(str_member(ld, g, "area_type", 0, owner, &ds->area_type_col));
@@ -1956,6 +1962,7 @@ void ri_job_free(ri_job *job)
         free_bindings(ds->measures, ds->n_measures);
         free(ds->measure);
         free(ds->period_prefix);
+        free(ds->sheet);
         free_strings(ds->additive, ds->n_additive);
         free_strings(ds->missing, ds->n_missing);
         free_strings(ds->prefer_over, ds->n_prefer_over);

@@ -42,6 +42,8 @@ typedef struct ri_dataset_cfg {
     char *path;             /* resolved */
     ri_layout layout;
     long skip_rows;         /* rows before the header */
+    int has_skip_rows;      /* skip_rows was set (workbooks otherwise look for the header row) */
+    char *sheet;            /* workbooks: the sheet to read; NULL = the only one */
     char *area_col;         /* required */
     char *area_name_col;    /* optional (NULL) */
     char *area_type_col;    /* optional */

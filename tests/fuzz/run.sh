@@ -13,7 +13,7 @@
 # Each harness's stdout goes to a file, so a library writing to stdout is a finding.
 #
 # Needs clang and its fuzzer runtime (Debian: apt-get install clang
-# libclang-rt-14-dev) and libconfig-dev. Everything is built and written
+# libclang-rt-14-dev), libconfig-dev, libzip-dev and libexpat1-dev. Everything is built and written
 # under $FUZZ_OUT (default ./fuzz-out): the binaries, a working corpus per
 # target seeded from tests/fuzz/corpus, and crash inputs in
 # crashes/TARGET/. A crash input belongs in tests/fuzz/regressions/TARGET/
@@ -51,7 +51,7 @@ sources() {
     case $1 in
     csv) echo "src/error.c src/csv.c" ;;
     number) echo "src/error.c src/number.c" ;;
-    dataset) echo "src/error.c src/csv.c src/number.c src/strtab.c src/dataset.c" ;;
+    dataset) echo "src/error.c src/csv.c src/xlsx.c src/number.c src/strtab.c src/dataset.c" ;;
     config) echo "src/error.c src/config.c src/derive.c src/suggest.c" ;;
     *) echo "run.sh: unknown target '$1'; expected csv, dataset, config or number" >&2; exit 2 ;;
     esac
@@ -68,8 +68,8 @@ max_len() {
 
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -DRI_LIBFUZZER
- -I$top/include -I$top/src $(pkg-config --cflags libconfig)"
-LIBS="$(pkg-config --libs libconfig) -lm"
+ -I$top/include -I$top/src $(pkg-config --cflags libconfig libzip expat)"
+LIBS="$(pkg-config --libs libconfig libzip expat) -lm"
 
 mkdir -p "$out"
 for t in $targets; do
