@@ -19,6 +19,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -p, --period P         period to compare (default: the latest with data)\n"
         "  -s, --since P          a time series from period P to --period\n"
         "  -f, --format FMT       table (default), csv or json\n"
+        "      --wide             with --format csv, one column per output\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
         "      --stats            add each output's distribution across the compared areas\n"
@@ -30,6 +31,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
+        {"wide", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
@@ -55,6 +57,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 's': o.since = optarg; break;
         case 'S': o.sort = optarg; break;
         case 'A': o.stats = 1; break;
+        case 'w': o.wide = 1; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 't': o.area_type = optarg; break;
         case 'T':
@@ -80,6 +83,10 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             free(ids);
             return RI_RC_USAGE;
         }
+    }
+    if (o.wide && o.format != RI_COMPARE_CSV) {
+        free(ids);
+        return ri_cli_usage("compare: --wide is for --format csv; %s", "add --format csv");
     }
     o.areas = (const char *const *)argv + optind;
     o.n_areas = (size_t)(argc - optind);

@@ -564,7 +564,9 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         sel.n_indicators = n_blocks;
         ri_sink *sink;
         if (!(rc = ri_sink_stream(f, &sink, err))) {
-            rc = o->format == RI_COMPARE_CSV ? ri_write_csv(sink, r, &sel, err) : ri_write_json(sink, r, &sel, err);
+            rc = o->format == RI_COMPARE_JSON ? ri_write_json(sink, r, &sel, err)
+                 : o->wide                    ? ri_write_csv_wide(sink, r, &sel, err)
+                                              : ri_write_csv(sink, r, &sel, err);
             ri_rc closed = ri_sink_close(sink, NULL, rc ? NULL : err);
             if (!rc)
                 rc = closed;

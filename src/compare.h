@@ -37,6 +37,7 @@ typedef struct ri_compare_opts {
     int stats;                  /* print each output's distribution across the group */
     const char *weight;         /* measure weighting the mean in --stats (e.g. population); NULL = none */
     ri_compare_format format;
+    int wide;                   /* csv: one column per output (output_csv.h) */
 } ri_compare_opts;
 
 /* Write the comparison of the indicators in r (already restricted to the ones wanted). */

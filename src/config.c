@@ -48,7 +48,7 @@ static const char *const aggregate_keys[] = {
     "code", "name", "type", "members_type", "members_prefix", "members", NULL};
 static const char *const indicator_keys[] = {
     "id", "plugin", "inputs", "params", "benchmark", "group_type", NULL};
-static const char *const output_keys[] = {"file", "format", "indicators", NULL};
+static const char *const output_keys[] = {"file", "format", "shape", "indicators", NULL};
 static const char *const compare_keys[] = {"area_type", "indicators", "period", NULL};
 static const char *const run_keys[] = {
     "lock_file", "manifest", "skip_if_unchanged", "period", "required_periods",
@@ -57,6 +57,7 @@ static const char *const run_keys[] = {
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
 static const char *const format_names[] = {"csv", "json", NULL};
+static const char *const shape_names[] = {"tidy", "wide", NULL};
 
 /* ------------------------------------------------------------ paths */
 
@@ -1306,6 +1307,12 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
         format = ends_with_json(out->path) ? RI_FORMAT_JSON : RI_FORMAT_CSV;
         TRY(choice_member(ld, g, "format", format_names, &format));
         out->format = (ri_format)format;
+        format = 0;
+        TRY(choice_member(ld, g, "shape", shape_names, &format));
+        out->wide = format == 1;
+        if (out->wide && out->format != RI_FORMAT_CSV)
+            return fail_at(ld, config_setting_get_member(g, "shape"),
+                           "shape = \"wide\" is for CSV outputs (this one is JSON); remove it or write CSV");
         if ((e = config_setting_get_member(g, "indicators")))
             TRY(take_indicator_ids(ld, e, &out->indicators, &out->n_indicators));
         for (int j = 0; j < i; j++)

@@ -128,6 +128,7 @@ typedef enum ri_format { RI_FORMAT_CSV = 0, RI_FORMAT_JSON = 1 } ri_format;
 typedef struct ri_output_cfg {
     char *path;             /* resolved */
     ri_format format;
+    int wide;               /* CSV: one column per output (shape = "wide") */
     char **indicators;      /* NULL = all */
     size_t n_indicators;
     ri_loc loc;

@@ -1,4 +1,4 @@
-/* output_csv.c — tidy CSV writer (see output_csv.h). */
+/* output_csv.c — the CSV writer, tidy and wide (see output_csv.h). */
 #include "output_csv.h"
 
 #include <math.h>
@@ -215,6 +215,157 @@ static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
     return rc;
 }
 
+/* ---- wide: one column per output */
+
+/* A cell of a wide block's row: its column's value at (area, period, industry) when it applies. */
+static int wide_cell(const ri_result_col *col, const long *pos, size_t n_periods, size_t a, size_t t,
+                     size_t i, double *v)
+{
+    size_t cell = a * n_periods + t;
+    if (col->by_industry) {
+        if (pos[i] < 0)
+            return 0;
+        cell = cell * col->n_ind + (size_t)pos[i];
+    }
+    if (col->applies && !col->applies[cell])
+        return 0;
+    *v = col->v[cell];
+    return 1;
+}
+
+/*
+ * One block of the wide shape: the selected columns by industry (ind = 1)
+ * or not, one row per area, period (and industry) where any of them applies.
+ */
+static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
+{
+    const ri_results *r = w->r;
+    const ri_panel *p = w->panel;
+    const ri_selection *sel = w->sel;
+    size_t ni = ind ? p->n_industries : 1, n = 0;
+    const ri_result_col **cols = calloc(r->n_cols ? r->n_cols : 1, sizeof *cols);
+    long *pos = NULL;
+    char num[RI_NUMBER_TEXT_MAX];
+    ri_rc rc = RI_RC_OK;
+
+    if (!cols)
+        return ri_oom(err);
+    for (size_t c = 0; c < r->n_cols; c++)
+        if (!!r->cols[c].by_industry == ind && ri_selection_has(sel, r->cols[c].indicator))
+            cols[n++] = &r->cols[c];
+    if (n == 0)
+        goto done;
+    /* Where each panel industry sits among each column's industries (-1: not there). */
+    if (!(pos = malloc(n * ni * sizeof *pos))) {
+        rc = ri_oom(err);
+        goto done;
+    }
+    for (size_t c = 0; c < n; c++) {
+        for (size_t i = 0; i < ni; i++)
+            pos[c * ni + i] = ind ? -1 : 0;
+        for (size_t k = 0; ind && k < cols[c]->n_ind; k++)
+            pos[c * ni + cols[c]->ind[k]] = (long)k;
+    }
+    if (after)
+        ri_sink_write(w->sink, "\n", 1);
+    ri_sink_write(w->sink, ind ? "area_code,area_name,period,industry" : "area_code,area_name,period",
+                  ind ? 35 : 26);
+    for (size_t c = 0; c < n; c++) {
+        text name;
+        size_t len = strlen(cols[c]->indicator) + strlen(cols[c]->output) + strlen(cols[c]->unit) + 5;
+        char *label = malloc(len);
+        if (!label || (snprintf(label, len, "%s.%s (%s)", cols[c]->indicator, cols[c]->output, cols[c]->unit),
+                       make_text(&name, (const char *const *)&label, 1, 0, ",", 0) != 0)) {
+            free(label);
+            rc = ri_oom(err);
+            goto done;
+        }
+        ri_sink_write(w->sink, name.s, name.n);
+        free(name.s);
+        free(label);
+    }
+    ri_sink_write(w->sink, "\n", 1);
+    for (size_t k = 0; k < p->n_areas; k++) {
+        size_t a = sel && sel->order ? sel->order[k] : k;
+        if (sel && sel->areas && !sel->areas[a])
+            continue;
+        for (size_t t = 0; t < p->n_periods; t++) {
+            if (sel && sel->periods && !sel->periods[t])
+                continue;
+            for (size_t i = 0; i < ni; i++) {
+                double v;
+                size_t c = 0;
+                while (c < n && !wide_cell(cols[c], pos + c * ni, p->n_periods, a, t, i, &v))
+                    c++;
+                if (c == n)
+                    continue;
+                ri_sink_write(w->sink, w->areas[a].s, w->areas[a].n);
+                ri_sink_write(w->sink, w->periods[t].s, w->periods[t].n - 1);
+                if (ind) {
+                    ri_sink_write(w->sink, ",", 1);
+                    ri_sink_write(w->sink, w->industries[i].s, w->industries[i].n - 1);
+                }
+                for (c = 0; c < n; c++) {
+                    ri_sink_write(w->sink, ",", 1);
+                    if (wide_cell(cols[c], pos + c * ni, p->n_periods, a, t, i, &v) && !isnan(v))
+                        ri_sink_write(w->sink, num, (size_t)(ri_format_number_end(v, num) - num));
+                }
+                ri_sink_write(w->sink, "\n", 1);
+            }
+        }
+    }
+done:
+    free(cols);
+    free(pos);
+    return rc;
+}
+
+/* A writer over r's labels, or NULL when out of memory. */
+static csv_writer *writer_new(const ri_results *r, const ri_selection *sel)
+{
+    csv_writer *w = calloc(1, sizeof *w);
+    if (w) {
+        w->r = r;
+        w->sel = sel;
+        w->panel = r->panel;
+    }
+    return w;
+}
+
+static void writer_free(csv_writer *w)
+{
+    const ri_results *r = w->r;
+    free_texts(w->areas, r->panel->n_areas);
+    free_texts(w->periods, r->panel->n_periods);
+    free_texts(w->industries, r->panel->industries ? r->panel->n_industries : 0);
+    free(w->head.s);
+    free(w->tail.s);
+    free(w);
+}
+
+ri_rc ri_write_csv_wide(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
+{
+    csv_writer *w;
+    ri_rc rc = ri_results_check(r, sel, err);
+    int flat = 0;
+
+    if (rc != RI_RC_OK)
+        return rc;
+    if (!(w = writer_new(r, sel)))
+        return ri_oom(err);
+    w->sink = sink;
+    if (make_labels(w) != 0)
+        rc = ri_oom(err);
+    for (size_t c = 0; !rc && c < r->n_cols; c++)
+        flat |= !r->cols[c].by_industry && ri_selection_has(sel, r->cols[c].indicator);
+    if (!rc)
+        rc = wide_block(w, 0, 0, err);
+    if (!rc)
+        rc = wide_block(w, 1, flat, err);
+    writer_free(w);
+    return rc;
+}
+
 ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
     static const char header[] = "area_code,area_name,period,industry,indicator,output,value,unit\n";
@@ -223,22 +374,14 @@ ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, 
 
     if (rc != RI_RC_OK)
         return rc;
-    if (!(w = calloc(1, sizeof *w)))
+    if (!(w = writer_new(r, sel)))
         return ri_oom(err);
-    w->r = r;
-    w->sel = sel;
-    w->panel = r->panel;
     if (make_labels(w) != 0) {
         rc = ri_oom(err);
     } else {
         ri_sink_write(sink, header, sizeof header - 1);
         rc = write_rows(w, sink, err);
     }
-    free_texts(w->areas, r->panel->n_areas);
-    free_texts(w->periods, r->panel->n_periods);
-    free_texts(w->industries, r->panel->industries ? r->panel->n_industries : 0);
-    free(w->head.s);
-    free(w->tail.s);
-    free(w);
+    writer_free(w);
     return rc;
 }

@@ -106,7 +106,7 @@ void ri_results_free(ri_results *r)
     free(r);
 }
 
-static int has_indicator(const ri_selection *sel, const char *indicator)
+int ri_selection_has(const ri_selection *sel, const char *indicator)
 {
     size_t i;
 
@@ -179,7 +179,7 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
     }
     for (i = 0; i < r->n_cols; i++) {
         if (r->cols[i].by_industry && !r->panel->industries &&
-            has_indicator(sel, r->cols[i].indicator))
+            ri_selection_has(sel, r->cols[i].indicator))
             return ri_fail(err, RI_RC_DATA,
                            "indicator '%s' output '%s' is by industry, but no dataset "
                            "of the panel has industries; bind its inputs to measures "
@@ -192,7 +192,7 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
     for (i = 0; i < r->n_cols; i++) {
         const ri_result_col *col = &r->cols[i];
         size_t w = col->n_ind, cells = r->panel->n_areas * r->panel->n_periods * w;
-        if (!has_indicator(sel, col->indicator))
+        if (!ri_selection_has(sel, col->indicator))
             continue;
         for (size_t k = 0; k < cells; k++)
             if (isinf(col->v[k]) && (!col->applies || col->applies[k]))
@@ -224,7 +224,7 @@ ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t
         const ri_result_col *col = &r->cols[b / p->n_areas];
         size_t a = sel && sel->order ? sel->order[b % p->n_areas] : b % p->n_areas;
 
-        if ((areas && !areas[a]) || !has_indicator(sel, col->indicator))
+        if ((areas && !areas[a]) || !ri_selection_has(sel, col->indicator))
             continue;
         for (size_t t = 0; t < p->n_periods; t++) {
             size_t cell = a * p->n_periods + t;

@@ -63,6 +63,9 @@ typedef struct ri_selection {
     const size_t *order;           /* [n_areas] the areas in the order to visit them; NULL = panel order */
 } ri_selection;
 
+/* Whether sel takes the outputs of this indicator. */
+int ri_selection_has(const ri_selection *sel, const char *indicator);
+
 /* The industry index a cell of a column without industries is visited with. */
 #define RI_NO_INDUSTRY ((size_t)-1)
 

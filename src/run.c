@@ -357,7 +357,9 @@ static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const uns
 
     if (rc)
         return rc;
-    rc = o->format == RI_FORMAT_JSON ? ri_write_json(sink, r, &sel, err) : ri_write_csv(sink, r, &sel, err);
+    rc = o->format == RI_FORMAT_JSON ? ri_write_json(sink, r, &sel, err)
+         : o->wide                  ? ri_write_csv_wide(sink, r, &sel, err)
+                                    : ri_write_csv(sink, r, &sel, err);
     if (rc) {
         ri_sink_close(sink, NULL, NULL);
         return rc;
