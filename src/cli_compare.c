@@ -6,8 +6,40 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "manifest.h"
 #include "needs.h"
+#include "run.h"
 #include "suggest.h"
+
+/* What compare -o FILE writes through ri_run_write_file. */
+typedef struct compare_file {
+    const ri_job *job;
+    const ri_results *results;
+    const ri_compare_opts *opts;
+} compare_file;
+
+static ri_rc write_compare(void *ctx, FILE *f, ri_error *err)
+{
+    const compare_file *cf = ctx;
+    return ri_compare_write(f, cf->job, cf->results, cf->opts, err);
+}
+
+/* The comparison to stdout, or to file (replaced whole) when one is named. */
+static ri_rc compare_out(ri_loaded_job *lj, const char *file, ri_compare_opts *o, ri_error *err)
+{
+    ri_manifest *m = NULL;
+    compare_file cf = {lj->job, lj->results, o};
+    ri_rc rc;
+
+    if (o->format == RI_COMPARE_XLSX
+        && (rc = ri_manifest_collect(lj->job, lj->host, o->period, NULL, 0, &m, err)))
+        return rc;
+    o->manifest = m;
+    rc = file ? ri_run_write_file(file, write_compare, &cf, err) : ri_compare_write(stdout, lj->job, lj->results, o, err);
+    o->manifest = NULL;
+    ri_manifest_free(m);
+    return rc;
+}
 
 int ri_cmd_compare(ri_cli *c, int argc, char **argv)
 {
@@ -18,7 +50,8 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -i, --indicator ID     compare this indicator (repeatable; default: the job's compare list)\n"
         "  -p, --period P         period to compare (default: the latest with data)\n"
         "  -s, --since P          a time series from period P to --period\n"
-        "  -f, --format FMT       table (default), csv or json\n"
+        "  -f, --format FMT       table (default), csv, json or xlsx (a workbook: needs -o)\n"
+        "  -o, --output FILE      write to FILE, replacing it whole, instead of printing\n"
         "      --wide             with --format csv, one column per output\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
@@ -31,7 +64,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"sort", required_argument, NULL, 'S'},      {"top", required_argument, NULL, 'T'},
         {"type", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
-        {"wide", no_argument, NULL, 'w'},
+        {"wide", no_argument, NULL, 'w'},            {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids);
@@ -39,13 +72,14 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     ri_loaded_job lj;
     ri_job *full, *view = NULL;
     ri_error err;
+    const char *file = NULL;
     int ch, rc = 0;
 
     if (!ids)
         return RI_RC_DATA;
     memset(&o, 0, sizeof o);
     optind = 0; /* 0, not 1: glibc then re-reads the option string, so each command parses afresh */
-    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "i:p:s:f:t:o:h", opts, NULL)) != -1) {
         char *end;
         switch (ch) {
         case 'h':
@@ -58,6 +92,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'S': o.sort = optarg; break;
         case 'A': o.stats = 1; break;
         case 'w': o.wide = 1; break;
+        case 'o': file = optarg; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 't': o.area_type = optarg; break;
         case 'T':
@@ -74,9 +109,11 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
                 o.format = RI_COMPARE_CSV;
             else if (strcmp(optarg, "json") == 0)
                 o.format = RI_COMPARE_JSON;
+            else if (strcmp(optarg, "xlsx") == 0)
+                o.format = RI_COMPARE_XLSX;
             else {
                 free(ids);
-                return ri_cli_usage("compare: --format '%s': expected table, csv or json", optarg);
+                return ri_cli_usage("compare: --format '%s': expected table, csv, json or xlsx", optarg);
             }
             break;
         default:
@@ -87,6 +124,10 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (o.wide && o.format != RI_COMPARE_CSV) {
         free(ids);
         return ri_cli_usage("compare: --wide is for --format csv; %s", "add --format csv");
+    }
+    if (o.format == RI_COMPARE_XLSX && !file) {
+        free(ids);
+        return ri_cli_usage("compare: --format xlsx writes a workbook; %s", "name its file with -o FILE");
     }
     o.areas = (const char *const *)argv + optind;
     o.n_areas = (size_t)(argc - optind);
@@ -125,8 +166,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         rc = ri_cli_fail(&err);
     } else {
         lj.job = view;
-        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err)
-            || ri_compare_write(stdout, lj.job, lj.results, &o, &err))
+        if (ri_cli_load_all(c, &lj, 1, n_ids ? ids : NULL, n_ids, &err) || compare_out(&lj, file, &o, &err))
             rc = ri_cli_fail(&err);
         else if (fflush(stdout) != 0)
             rc = RI_RC_DATA;

@@ -275,7 +275,7 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
 static int dry_run(run_state *x, ri_error *err)
 {
     if (ri_run_plan_check(&x->plan, err)
-        || ri_run_render(x->job, x->results, &x->plan, x->periods, &x->rendered, &x->n_rendered, err))
+        || ri_run_render(x->job, x->results, &x->plan, x->periods, x->manifest, &x->rendered, &x->n_rendered, err))
         return ri_cli_report(x->cli, err);
     for (size_t i = 0; i < x->n_rendered; i++)
         printf("would write %s (%s, %zu bytes, sha256 %s)\n", x->rendered[i].path, x->rendered[i].format,
@@ -291,7 +291,7 @@ static int commit(run_state *x, const run_opts *o, ri_error *err)
     const ri_written *w;
     size_t n;
 
-    if (ri_run_stage(x->job, x->results, &x->plan, x->periods, &x->staging, err)
+    if (ri_run_stage(x->job, x->results, &x->plan, x->periods, x->manifest, &x->staging, err)
         || ri_run_stage_manifest(x->staging, x->plan.manifest, write_manifest, x, err))
         return -1;
     if (o->pause_before_rename) {

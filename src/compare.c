@@ -10,6 +10,7 @@
 
 #include "output_csv.h"
 #include "output_json.h"
+#include "output_xlsx.h"
 #include "stats.h"
 #include "suggest.h"
 
@@ -565,6 +566,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         ri_sink *sink;
         if (!(rc = ri_sink_stream(f, &sink, err))) {
             rc = o->format == RI_COMPARE_JSON ? ri_write_json(sink, r, &sel, err)
+                 : o->format == RI_COMPARE_XLSX ? ri_write_xlsx(sink, r, &sel, o->manifest, err)
                  : o->wide                    ? ri_write_csv_wide(sink, r, &sel, err)
                                               : ri_write_csv(sink, r, &sel, err);
             ri_rc closed = ri_sink_close(sink, NULL, rc ? NULL : err);

@@ -16,12 +16,14 @@
 
 #include "config.h"
 #include "error.h"
+#include "manifest.h"
 #include "results.h"
 
 typedef enum ri_compare_format {
     RI_COMPARE_TABLE = 0,
     RI_COMPARE_CSV = 1,
-    RI_COMPARE_JSON = 2
+    RI_COMPARE_JSON = 2,
+    RI_COMPARE_XLSX = 3
 } ri_compare_format;
 
 typedef struct ri_compare_opts {
@@ -38,6 +40,7 @@ typedef struct ri_compare_opts {
     const char *weight;         /* measure weighting the mean in --stats (e.g. population); NULL = none */
     ri_compare_format format;
     int wide;                   /* csv: one column per output (output_csv.h) */
+    const ri_manifest *manifest; /* xlsx: what its Sources sheet lists; NULL = no such sheet */
 } ri_compare_opts;
 
 /* Write the comparison of the indicators in r (already restricted to the ones wanted). */

@@ -56,7 +56,7 @@ static const char *const run_keys[] = {
 
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
-static const char *const format_names[] = {"csv", "json", NULL};
+static const char *const format_names[] = {"csv", "json", "xlsx", NULL};
 static const char *const shape_names[] = {"tidy", "wide", NULL};
 
 /* ------------------------------------------------------------ paths */
@@ -1304,7 +1304,7 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
         TRY(loc_of(ld, g, &out->loc));
         TRY(check_keys(ld, g, output_keys));
         TRY(str_member(ld, g, "file", STR_REQUIRED | STR_PATH, owner, &out->path));
-        format = ends_with_json(out->path) ? RI_FORMAT_JSON : RI_FORMAT_CSV;
+        format = ends_with_json(out->path) ? RI_FORMAT_JSON : ri_xlsx_is_workbook(out->path) ? RI_FORMAT_XLSX : RI_FORMAT_CSV;
         TRY(choice_member(ld, g, "format", format_names, &format));
         out->format = (ri_format)format;
         format = 0;
@@ -1312,7 +1312,8 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
         out->wide = format == 1;
         if (out->wide && out->format != RI_FORMAT_CSV)
             return fail_at(ld, config_setting_get_member(g, "shape"),
-                           "shape = \"wide\" is for CSV outputs (this one is JSON); remove it or write CSV");
+                           "shape = \"wide\" is for CSV outputs (this one is %s); remove it or write CSV",
+                           out->format == RI_FORMAT_JSON ? "JSON" : "a workbook, wide already");
         if ((e = config_setting_get_member(g, "indicators")))
             TRY(take_indicator_ids(ld, e, &out->indicators, &out->n_indicators));
         for (int j = 0; j < i; j++)

@@ -123,7 +123,7 @@ typedef struct ri_indicator_cfg {
     ri_loc loc;
 } ri_indicator_cfg;
 
-typedef enum ri_format { RI_FORMAT_CSV = 0, RI_FORMAT_JSON = 1 } ri_format;
+typedef enum ri_format { RI_FORMAT_CSV = 0, RI_FORMAT_JSON = 1, RI_FORMAT_XLSX = 2 } ri_format;
 
 typedef struct ri_output_cfg {
     char *path;             /* resolved */

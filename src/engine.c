@@ -412,7 +412,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         size_t stride = sub.n_periods * (by_ind ? sub.n_ind : 1);
         ri_result_col *col = ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit,
                                             sub.n_ind, by_ind ? sub.ind : NULL);
-        if (!col) {
+        if (!col || (d->outputs[o].help && !(col->help = strdup(d->outputs[o].help)))) {
             rc = ri_oom(err);
             goto done;
         }

@@ -39,6 +39,7 @@ static void free_col(ri_result_col *c)
     free(c->v);
     free(c->applies);
     free(c->ind);
+    free(c->help);
 }
 
 ri_results *ri_results_new(const ri_panel *panel)

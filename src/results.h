@@ -21,6 +21,7 @@ typedef struct ri_result_col {
     char *indicator;  /* the indicator id from the job */
     char *output;     /* the plugin's output name */
     char *unit;
+    char *help;       /* the plugin's one line on the output; NULL when not given */
     int by_industry;  /* same meaning as ri_column.by_industry */
     size_t n_ind;     /* industries of the column; 1 when not by industry */
     size_t *ind;      /* [n_ind] indices into the panel's industries; NULL when not by industry */

@@ -13,6 +13,7 @@
 
 #include "output_csv.h"
 #include "output_json.h"
+#include "output_xlsx.h"
 
 #define TEMP_MARK ".regind-tmp-"
 /* mkstemp replaces exactly these six characters. */
@@ -344,11 +345,11 @@ ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *
 
 static const char *format_name(ri_format f)
 {
-    return f == RI_FORMAT_JSON ? "json" : "csv";
+    return f == RI_FORMAT_JSON ? "json" : f == RI_FORMAT_XLSX ? "xlsx" : "csv";
 }
 
-static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const unsigned char *periods, int fd,
-                          ri_written *w, ri_error *err)
+static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const unsigned char *periods,
+                          const ri_manifest *m, int fd, ri_written *w, ri_error *err)
 {
     ri_selection sel = {NULL, periods, (const char *const *)o->indicators, o->n_indicators, NULL};
     ri_sink_summary sum;
@@ -358,6 +359,7 @@ static ri_rc write_output(const ri_output_cfg *o, const ri_results *r, const uns
     if (rc)
         return rc;
     rc = o->format == RI_FORMAT_JSON ? ri_write_json(sink, r, &sel, err)
+         : o->format == RI_FORMAT_XLSX ? ri_write_xlsx(sink, r, &sel, m, err)
          : o->wide                  ? ri_write_csv_wide(sink, r, &sel, err)
                                     : ri_write_csv(sink, r, &sel, err);
     if (rc) {
@@ -413,14 +415,15 @@ static ri_rc open_temp(const char *final, char **tmp, int *fd, ri_error *err)
 
 /* Write an output to a new temporary file beside final; *tmp names it, even after a failure. */
 static ri_rc write_output_temp(const char *final, const ri_output_cfg *o, const ri_results *r,
-                               const unsigned char *periods, char **tmp, ri_written *w, ri_error *err)
+                               const unsigned char *periods, const ri_manifest *m, char **tmp, ri_written *w,
+                               ri_error *err)
 {
     int fd;
     ri_rc rc = open_temp(final, tmp, &fd, err);
 
     if (rc)
         return rc;
-    rc = write_output(o, r, periods, fd, w, err);
+    rc = write_output(o, r, periods, m, fd, w, err);
     if (!rc && fsync(fd) != 0)
         rc = ri_fail(err, RI_RC_DATA, "write failed: %s", strerror(errno));
     if (close(fd) != 0 && !rc)
@@ -463,7 +466,8 @@ void ri_written_free(ri_written *w, size_t n)
 }
 
 ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                    const unsigned char *periods, ri_written **written, size_t *n_written, ri_error *err)
+                    const unsigned char *periods, const ri_manifest *m, ri_written **written,
+                    size_t *n_written, ri_error *err)
 {
     size_t n = plan->n_outputs;
     ri_written *w = calloc(n ? n : 1, sizeof *w);
@@ -479,7 +483,7 @@ ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *p
             break;
         }
         /* No file: the sink only counts and hashes what would be written. */
-        if ((rc = write_output(&job->outputs[i], r, periods, -1, &w[i], err)))
+        if ((rc = write_output(&job->outputs[i], r, periods, m, -1, &w[i], err)))
             ri_error_prefix(err, "%s: ", plan->outputs[i]);
     }
     if (rc) {
@@ -509,7 +513,7 @@ struct ri_staging {
 };
 
 ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                   const unsigned char *periods, ri_staging **out, ri_error *err)
+                   const unsigned char *periods, const ri_manifest *m, ri_staging **out, ri_error *err)
 {
     size_t n = plan->n_outputs;
     ri_staging *s = calloc(1, sizeof *s);
@@ -528,7 +532,7 @@ ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *pl
             ri_staging_free(s);
             return ri_oom(err);
         }
-        if (write_output_temp(plan->outputs[i], &job->outputs[i], r, periods, &s->files[i].tmp, w, err)) {
+        if (write_output_temp(plan->outputs[i], &job->outputs[i], r, periods, m, &s->files[i].tmp, w, err)) {
             ri_staging_free(s);
             return err->code;
         }
@@ -727,4 +731,21 @@ void ri_staging_free(ri_staging *s)
     free(s->files);
     ri_written_free(s->written, s->n_outputs);
     free(s);
+}
+
+ri_rc ri_run_write_file(const char *final, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                        ri_error *err)
+{
+    char *tmp = NULL;
+    ri_rc rc = write_temp(final, fn, ctx, &tmp, err);
+
+    if (!rc && rename(tmp, final) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot move the new file into place: %s", final, strerror(errno));
+    if (rc && tmp)
+        unlink(tmp);
+    else if (!rc && sync_dir_of(final) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "%s: in place, but its directory could not be synced to disk: %s", final,
+                     strerror(errno));
+    free(tmp);
+    return rc;
 }

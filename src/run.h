@@ -85,17 +85,20 @@ ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *
 
 typedef struct ri_written {
     char *path;           /* final path */
-    const char *format;   /* "csv" or "json" */
+    const char *format;   /* "csv", "json" or "xlsx" */
     size_t bytes;
     char sha256[RI_SHA256_HEX];
 } ri_written;
 
 void ri_written_free(ri_written *w, size_t n);
 
+/* What a workbook output's Sources sheet lists (manifest.h). */
+typedef struct ri_manifest ri_manifest;
+
 /* Render every output in memory (a dry run): what would be written, and its digest. */
 ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                    const unsigned char *periods, ri_written **written, size_t *n_written,
-                    ri_error *err);
+                    const unsigned char *periods, const ri_manifest *m, ri_written **written,
+                    size_t *n_written, ri_error *err);
 
 typedef struct ri_staging ri_staging;
 
@@ -105,7 +108,7 @@ typedef struct ri_staging ri_staging;
  * and *out is NULL.
  */
 ri_rc ri_run_stage(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
-                   const unsigned char *periods, ri_staging **out, ri_error *err);
+                   const unsigned char *periods, const ri_manifest *m, ri_staging **out, ri_error *err);
 
 /* The staged outputs (final paths, sizes, digests), valid until ri_staging_free. */
 const ri_written *ri_staging_outputs(const ri_staging *s, size_t *n);
@@ -125,5 +128,10 @@ ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, ri_error *err);
 
 /* Remove whatever temporary files remain (all of them unless committed) and free. */
 void ri_staging_free(ri_staging *s);
+
+/* One file replaced the same way: written with fn to a temporary file beside
+   final, synced, renamed over it; on failure final is untouched. */
+ri_rc ri_run_write_file(const char *final, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                        ri_error *err);
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/sh
-# End to end: the wide CSV shape holds the tidy output's values, cell for cell,
-# from compare and from run, outputs by industry included.
+# End to end: the wide CSV shape and the Excel workbook hold the tidy output's
+# values, cell for cell, from compare and from run, outputs by industry included.
 . "$SRCDIR/tests/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 reads the outputs back"; exit 77; }
@@ -40,5 +40,37 @@ sed 's|{ file = "wide.csv"; shape = "wide"; }|{ file = "wide.json"; shape = "wid
 run -c "$WORK/bad.cfg" -P "$PLUGIN_DIR" check
 expect_status "shape = wide on a JSON output" 2
 expect_err "is refused" "shape = \"wide\" is for CSV outputs (this one is JSON); remove it or write CSV"
+
+# Workbooks: compare -o FILE, and a run's xlsx output beside its tidy CSV.
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap -i lq --since 2015 --format csv
+cp "$WORK/out" "$WORK/tidy.csv"
+echo "stale" >"$WORK/cmp.xlsx"
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap -i lq --since 2015 --format xlsx -o "$WORK/cmp.xlsx"
+expect_status "compare --format xlsx -o FILE" 0
+if [ ! -s "$WORK/out" ] && ! ls -a "$WORK" | grep -q '^\.regind-tmp'; then ok "nothing printed, no temporary file left"; else not_ok "compare -o left output or a temporary file"; fi
+# The Sources sheet lists the inputs compare read, with their digests.
+printf '{"inputs": [{"id": "er_gva", "sha256": "%s"}, {"id": "er_population", "sha256": "%s"}, {"id": "lad_gva_industry", "sha256": "%s"}]}\n' \
+    "$(sha256sum "$SRCDIR/data/ons-lep-gva-2021/enterprise_regions_T1_GVA_current_basic_prices_GBP_million.csv" | cut -d' ' -f1)" \
+    "$(sha256sum "$SRCDIR/data/ons-lep-gva-2021/enterprise_regions_T6_resident_population_persons.csv" | cut -d' ' -f1)" \
+    "$(sha256sum "$SRCDIR/data/ons-lad-gva-by-industry-2025/lad_gva_by_section_current_prices_gbp_m.csv" | cut -d' ' -f1)" \
+    >"$WORK/inputs.json"
+if $READ_BACK xlsx "$WORK/tidy.csv" "$WORK/cmp.xlsx" "$WORK/inputs.json" >"$WORK/rb" 2>&1; then ok "compare workbook: $(cat "$WORK/rb")"; else not_ok "$(cat "$WORK/rb")"; fi
+run -c "$CFG" -P "$PLUGIN_DIR" compare --format xlsx
+expect_status "--format xlsx without -o" 2
+expect_err "says to name the file" "compare: --format xlsx writes a workbook; name its file with -o FILE"
+
+sed -e "s|\"\\.\\./data/|\"$SRCDIR/data/|" \
+    -e 's|{ file = "../out/lep-indicators.csv"; format = "csv"; }|{ file = "tidy.csv"; indicators = [ "gap", "productivity" ]; }, { file = "book.xlsx"; indicators = [ "gap", "productivity" ]; }|' \
+    "$CFG" >"$WORK/book.cfg"
+mkdir -p "$WORK/b"
+run -c "$WORK/book.cfg" -P "$PLUGIN_DIR" run -q -o "$WORK/b"
+expect_status "run with an xlsx output" 0
+if $READ_BACK xlsx "$WORK/b/tidy.csv" "$WORK/b/book.xlsx" "$WORK/b/book.manifest.json" >"$WORK/rb" 2>&1; then ok "run workbook: $(cat "$WORK/rb")"; else not_ok "$(cat "$WORK/rb")"; fi
+if grep -q "\"path\": \"$WORK/b/book.xlsx\"" "$WORK/b/book.manifest.json"; then ok "the manifest lists the workbook"; else not_ok "manifest lacks book.xlsx"; fi
+
+sed 's|{ file = "book.xlsx";|{ file = "book.xlsx"; shape = "wide";|' "$WORK/book.cfg" >"$WORK/bad.cfg"
+run -c "$WORK/bad.cfg" -P "$PLUGIN_DIR" check
+expect_status "shape on a workbook output" 2
+expect_err "is refused" "shape = \"wide\" is for CSV outputs (this one is a workbook, wide already)"
 
 finish
