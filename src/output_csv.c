@@ -217,60 +217,56 @@ static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
 
 /* ---- wide: one column per output */
 
-/* A cell of a wide block's row: its column's value at (area, period, industry) when it applies. */
-static int wide_cell(const ri_result_col *col, const long *pos, size_t n_periods, size_t a, size_t t,
-                     size_t i, double *v)
+typedef struct wide_row {
+    csv_writer *w;
+    size_t n;
+} wide_row;
+
+static ri_rc put_wide_row(void *ctx, size_t area, size_t period, size_t industry, const double *v,
+                          const unsigned char *has, ri_error *err)
 {
-    size_t cell = a * n_periods + t;
-    if (col->by_industry) {
-        if (pos[i] < 0)
-            return 0;
-        cell = cell * col->n_ind + (size_t)pos[i];
+    const wide_row *wr = ctx;
+    csv_writer *w = wr->w;
+    char num[RI_NUMBER_TEXT_MAX];
+
+    (void)err;
+    ri_sink_write(w->sink, w->areas[area].s, w->areas[area].n);
+    ri_sink_write(w->sink, w->periods[period].s, w->periods[period].n - 1);
+    if (industry != RI_NO_INDUSTRY) {
+        ri_sink_write(w->sink, ",", 1);
+        ri_sink_write(w->sink, w->industries[industry].s, w->industries[industry].n - 1);
     }
-    if (col->applies && !col->applies[cell])
-        return 0;
-    *v = col->v[cell];
-    return 1;
+    for (size_t c = 0; c < wr->n; c++) {
+        ri_sink_write(w->sink, ",", 1);
+        if (has[c] && !isnan(v[c]))
+            ri_sink_write(w->sink, num, (size_t)(ri_format_number_end(v[c], num) - num));
+    }
+    ri_sink_write(w->sink, "\n", 1);
+    return RI_RC_OK;
 }
 
 /*
  * One block of the wide shape: the selected columns by industry (ind = 1)
- * or not, one row per area, period (and industry) where any of them applies.
+ * or not, after an empty line when another block came before (after = 1).
  */
 static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
 {
     const ri_results *r = w->r;
-    const ri_panel *p = w->panel;
-    const ri_selection *sel = w->sel;
-    size_t ni = ind ? p->n_industries : 1, n = 0;
     const ri_result_col **cols = calloc(r->n_cols ? r->n_cols : 1, sizeof *cols);
-    long *pos = NULL;
-    char num[RI_NUMBER_TEXT_MAX];
+    wide_row wr = {w, 0};
     ri_rc rc = RI_RC_OK;
 
     if (!cols)
         return ri_oom(err);
     for (size_t c = 0; c < r->n_cols; c++)
-        if (!!r->cols[c].by_industry == ind && ri_selection_has(sel, r->cols[c].indicator))
-            cols[n++] = &r->cols[c];
-    if (n == 0)
+        if (!!r->cols[c].by_industry == ind && ri_selection_has(w->sel, r->cols[c].indicator))
+            cols[wr.n++] = &r->cols[c];
+    if (wr.n == 0)
         goto done;
-    /* Where each panel industry sits among each column's industries (-1: not there). */
-    if (!(pos = malloc(n * ni * sizeof *pos))) {
-        rc = ri_oom(err);
-        goto done;
-    }
-    for (size_t c = 0; c < n; c++) {
-        for (size_t i = 0; i < ni; i++)
-            pos[c * ni + i] = ind ? -1 : 0;
-        for (size_t k = 0; ind && k < cols[c]->n_ind; k++)
-            pos[c * ni + cols[c]->ind[k]] = (long)k;
-    }
     if (after)
         ri_sink_write(w->sink, "\n", 1);
-    ri_sink_write(w->sink, ind ? "area_code,area_name,period,industry" : "area_code,area_name,period",
-                  ind ? 35 : 26);
-    for (size_t c = 0; c < n; c++) {
+    ri_sink_puts(w->sink, ind ? "area_code,area_name,period,industry" : "area_code,area_name,period");
+    for (size_t c = 0; c < wr.n; c++) {
         text name;
         size_t len = strlen(cols[c]->indicator) + strlen(cols[c]->output) + strlen(cols[c]->unit) + 5;
         char *label = malloc(len);
@@ -285,38 +281,9 @@ static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
         free(label);
     }
     ri_sink_write(w->sink, "\n", 1);
-    for (size_t k = 0; k < p->n_areas; k++) {
-        size_t a = sel && sel->order ? sel->order[k] : k;
-        if (sel && sel->areas && !sel->areas[a])
-            continue;
-        for (size_t t = 0; t < p->n_periods; t++) {
-            if (sel && sel->periods && !sel->periods[t])
-                continue;
-            for (size_t i = 0; i < ni; i++) {
-                double v;
-                size_t c = 0;
-                while (c < n && !wide_cell(cols[c], pos + c * ni, p->n_periods, a, t, i, &v))
-                    c++;
-                if (c == n)
-                    continue;
-                ri_sink_write(w->sink, w->areas[a].s, w->areas[a].n);
-                ri_sink_write(w->sink, w->periods[t].s, w->periods[t].n - 1);
-                if (ind) {
-                    ri_sink_write(w->sink, ",", 1);
-                    ri_sink_write(w->sink, w->industries[i].s, w->industries[i].n - 1);
-                }
-                for (c = 0; c < n; c++) {
-                    ri_sink_write(w->sink, ",", 1);
-                    if (wide_cell(cols[c], pos + c * ni, p->n_periods, a, t, i, &v) && !isnan(v))
-                        ri_sink_write(w->sink, num, (size_t)(ri_format_number_end(v, num) - num));
-                }
-                ri_sink_write(w->sink, "\n", 1);
-            }
-        }
-    }
+    rc = ri_results_each_row(r, w->sel, cols, wr.n, ind, put_wide_row, &wr, err);
 done:
     free(cols);
-    free(pos);
     return rc;
 }
 

@@ -78,94 +78,63 @@ static lxw_worksheet *add_sheet(book *b, const char *base, ri_error *err)
     return ws;
 }
 
-/* A cell of a column at (area, period, industry): the value when the output applies there. */
-static int cell_of(const ri_result_col *col, const long *pos, size_t n_periods, size_t a, size_t t, size_t i,
-                   double *v)
+typedef struct sheet_rows {
+    book *b;
+    lxw_worksheet *ws;
+    const char *name;
+    const ri_result_col **cols;
+    size_t n, keys;
+    lxw_row_t row;
+} sheet_rows;
+
+static ri_rc put_sheet_row(void *ctx, size_t area, size_t period, size_t industry, const double *v,
+                           const unsigned char *has, ri_error *err)
 {
-    size_t cell = a * n_periods + t;
-    if (col->by_industry) {
-        if (pos[i] < 0)
-            return 0;
-        cell = cell * col->n_ind + (size_t)pos[i];
-    }
-    if (col->applies && !col->applies[cell])
-        return 0;
-    *v = col->v[cell];
-    return 1;
+    sheet_rows *sr = ctx;
+    const ri_panel *p = sr->b->r->panel;
+    lxw_worksheet *ws = sr->ws;
+    lxw_row_t row = ++sr->row;
+
+    if (row >= MAX_ROWS)
+        return ri_fail(err, RI_RC_DATA,
+                       "sheet \"%s\" would need more than %u rows, Excel's limit; write it as CSV or select fewer periods",
+                       sr->name, MAX_ROWS - 1);
+    worksheet_write_string(ws, row, 0, p->area_codes[area], NULL);
+    worksheet_write_string(ws, row, 1, p->area_names[area], NULL);
+    worksheet_write_string(ws, row, 2, p->periods[period], NULL);
+    if (industry != RI_NO_INDUSTRY)
+        worksheet_write_string(ws, row, 3, p->industries[industry], NULL);
+    for (size_t c = 0; c < sr->n; c++)
+        if (has[c] && !isnan(v[c]))
+            worksheet_write_number(ws, row, (lxw_col_t)(sr->keys + c), v[c], format_of(sr->b, sr->cols[c]->unit));
+    return RI_RC_OK;
 }
 
 /* The sheet of one indicator's outputs by industry (ind = 1) or not, in the wide shape. */
 static ri_rc indicator_sheet(book *b, const char *name, const ri_result_col **cols, size_t n, int ind,
                              ri_error *err)
 {
-    const ri_panel *p = b->r->panel;
-    const ri_selection *sel = b->sel;
-    size_t ni = ind ? p->n_industries : 1, keys = ind ? 4 : 3;
-    long *pos = malloc(n * ni * sizeof *pos);
-    lxw_worksheet *ws;
-    lxw_row_t row = 0;
-    ri_rc rc = RI_RC_OK;
-
-    if (!pos)
-        return ri_oom(err);
-    for (size_t c = 0; c < n; c++) {
-        for (size_t i = 0; i < ni; i++)
-            pos[c * ni + i] = ind ? -1 : 0;
-        for (size_t k = 0; ind && k < cols[c]->n_ind; k++)
-            pos[c * ni + cols[c]->ind[k]] = (long)k;
-    }
-    if (!(ws = add_sheet(b, name, err))) {
-        free(pos);
-        return err->code;
-    }
     static const char *const key_names[] = {"area_code", "area_name", "period", "industry"};
-    for (size_t k = 0; k < keys; k++)
-        worksheet_write_string(ws, 0, (lxw_col_t)k, key_names[k], b->bold);
+    sheet_rows sr = {b, NULL, name, cols, n, ind ? 4 : 3, 0};
+    ri_rc rc;
+
+    if (!(sr.ws = add_sheet(b, name, err)))
+        return err->code;
+    for (size_t k = 0; k < sr.keys; k++)
+        worksheet_write_string(sr.ws, 0, (lxw_col_t)k, key_names[k], b->bold);
     for (size_t c = 0; c < n; c++) {
         char head[512];
         snprintf(head, sizeof head, "%s (%s)", cols[c]->output, cols[c]->unit);
-        worksheet_write_string(ws, 0, (lxw_col_t)(keys + c), head, b->bold);
+        worksheet_write_string(sr.ws, 0, (lxw_col_t)(sr.keys + c), head, b->bold);
     }
-    for (size_t k = 0; k < p->n_areas && !rc; k++) {
-        size_t a = sel && sel->order ? sel->order[k] : k;
-        if (sel && sel->areas && !sel->areas[a])
-            continue;
-        for (size_t t = 0; t < p->n_periods && !rc; t++) {
-            if (sel && sel->periods && !sel->periods[t])
-                continue;
-            for (size_t i = 0; i < ni; i++) {
-                double v;
-                size_t c = 0;
-                while (c < n && !cell_of(cols[c], pos + c * ni, p->n_periods, a, t, i, &v))
-                    c++;
-                if (c == n)
-                    continue;
-                if (++row >= MAX_ROWS) {
-                    rc = ri_fail(err, RI_RC_DATA,
-                                 "sheet \"%s\" would need more than %u rows, Excel's limit; write it as CSV or select fewer periods",
-                                 name, MAX_ROWS - 1);
-                    break;
-                }
-                worksheet_write_string(ws, row, 0, p->area_codes[a], NULL);
-                worksheet_write_string(ws, row, 1, p->area_names[a], NULL);
-                worksheet_write_string(ws, row, 2, p->periods[t], NULL);
-                if (ind)
-                    worksheet_write_string(ws, row, 3, p->industries[i], NULL);
-                for (c = 0; c < n; c++)
-                    if (cell_of(cols[c], pos + c * ni, p->n_periods, a, t, i, &v) && !isnan(v))
-                        worksheet_write_number(ws, row, (lxw_col_t)(keys + c), v, format_of(b, cols[c]->unit));
-            }
-        }
-    }
-    free(pos);
-    if (rc)
+    if ((rc = ri_results_each_row(b->r, b->sel, cols, n, ind, put_sheet_row, &sr, err)))
         return rc;
-    worksheet_set_column(ws, 0, 0, 12, NULL);
-    worksheet_set_column(ws, 1, 1, 40, NULL);
-    worksheet_set_column(ws, 2, (lxw_col_t)(keys - 1), 10, NULL);
-    worksheet_set_column(ws, (lxw_col_t)keys, (lxw_col_t)(keys + n - 1), 18, NULL);
-    worksheet_freeze_panes(ws, 1, 0);
-    lxw_error e = worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(keys + n - 1));
+    worksheet_set_column(sr.ws, 0, 0, 12, NULL);
+    worksheet_set_column(sr.ws, 1, 1, 40, NULL);
+    worksheet_set_column(sr.ws, 2, (lxw_col_t)(sr.keys - 1), 10, NULL);
+    worksheet_set_column(sr.ws, (lxw_col_t)sr.keys, (lxw_col_t)(sr.keys + n - 1), 18, NULL);
+    worksheet_freeze_panes(sr.ws, 1, 0);
+    lxw_error e = worksheet_autofilter(sr.ws, 0, 0, sr.row, (lxw_col_t)(sr.keys + n - 1));
     return e ? lxw_failed(e, "autofilter", err) : RI_RC_OK;
 }
 

@@ -255,3 +255,56 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
 {
     return ri_results_each_block(r, sel, 0, ri_results_blocks(r), fn, ctx, err);
 }
+
+ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri_result_col *const *cols,
+                          size_t n, int by_industry, ri_row_fn fn, void *ctx, ri_error *err)
+{
+    const ri_panel *p = r->panel;
+    size_t ni = by_industry ? p->n_industries : 1;
+    long *pos = malloc((n && ni ? n * ni : 1) * sizeof *pos);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    unsigned char *has = malloc(n ? n : 1);
+    ri_rc rc = RI_RC_OK;
+
+    if (!pos || !v || !has) {
+        rc = ri_oom(err);
+        goto done;
+    }
+    /* Where each panel industry sits among each column's industries (-1: not there). */
+    for (size_t c = 0; c < n; c++) {
+        for (size_t i = 0; i < ni; i++)
+            pos[c * ni + i] = by_industry ? -1 : 0;
+        for (size_t k = 0; by_industry && k < cols[c]->n_ind; k++)
+            pos[c * ni + cols[c]->ind[k]] = (long)k;
+    }
+    for (size_t k = 0; k < p->n_areas && !rc; k++) {
+        size_t a = sel && sel->order ? sel->order[k] : k;
+        if (sel && sel->areas && !sel->areas[a])
+            continue;
+        for (size_t t = 0; t < p->n_periods && !rc; t++) {
+            if (sel && sel->periods && !sel->periods[t])
+                continue;
+            for (size_t i = 0; i < ni && !rc; i++) {
+                int any = 0;
+                for (size_t c = 0; c < n; c++) {
+                    size_t cell = a * p->n_periods + t;
+                    const ri_result_col *col = cols[c];
+                    has[c] = pos[c * ni + i] >= 0;
+                    if (has[c] && by_industry)
+                        cell = cell * col->n_ind + (size_t)pos[c * ni + i];
+                    has[c] = has[c] && (!col->applies || col->applies[cell]);
+                    if (has[c])
+                        v[c] = col->v[cell];
+                    any |= has[c];
+                }
+                if (any)
+                    rc = fn(ctx, a, t, by_industry ? i : RI_NO_INDUSTRY, v, has, err);
+            }
+        }
+    }
+done:
+    free(pos);
+    free(v);
+    free(has);
+    return rc;
+}

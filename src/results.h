@@ -95,6 +95,18 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
    [from, to) in order; ri_results_block_cells() is the most cells a block
    can hold (periods x the column's industries). */
 size_t ri_results_blocks(const ri_results *r);
+
+/* Called for one row of the wide shape: has[c] says whether cols[c] applies
+   there, and then v[c] is its value (NaN when missing). */
+typedef ri_rc (*ri_row_fn)(void *ctx, size_t area, size_t period, size_t industry, const double *v,
+                           const unsigned char *has, ri_error *err);
+
+/* The rows of the wide shape over cols[0..n), all by industry (by_industry
+   = 1, rows per area, period and panel industry) or none (industry
+   RI_NO_INDUSTRY): areas in sel->order (else panel order), then periods and
+   industries in panel order, skipping rows where no column applies. */
+ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri_result_col *const *cols,
+                          size_t n, int by_industry, ri_row_fn fn, void *ctx, ri_error *err);
 size_t ri_results_block_cells(const ri_results *r, size_t block);
 ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t from, size_t to,
                             ri_cell_fn fn, void *ctx, ri_error *err);
