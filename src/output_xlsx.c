@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -300,6 +301,14 @@ static ri_rc build(book *b, const char *path, const ri_manifest *m, ri_error *er
         workbook_close(b->wb);
         return ri_oom(err);
     }
+    /* Dated by its newest input, not the clock, so the same inputs give the same bytes. */
+    lxw_doc_properties props = {.title = "regind indicators", .created = 1};
+    for (size_t i = 0; m && i < m->n_inputs; i++)
+        if (m->inputs[i].file.mtime_s > props.created)
+            props.created = (time_t)m->inputs[i].file.mtime_s;
+    if (m && m->config.mtime_s > props.created)
+        props.created = (time_t)m->config.mtime_s;
+    workbook_set_properties(b->wb, &props);
     format_set_bold(b->bold);
     format_set_num_format(b->gbp, "#,##0");
     format_set_num_format(b->one_dp, "0.0");

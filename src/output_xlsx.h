@@ -18,6 +18,9 @@
  * (rows, areas, periods), every plugin with its version, ABI and digest,
  * and the number of warnings the run logged.
  *
+ * The workbook's creation date is the newest modification time of the job
+ * file and inputs, so a run over the same files writes the same bytes.
+ *
  * The workbook is built in a temporary file (libxlsxwriter writes files
  * only) and its bytes then go to the sink, so a run writes and replaces it
  * like every other output.

@@ -55,6 +55,13 @@ printf '{"inputs": [{"id": "er_gva", "sha256": "%s"}, {"id": "er_population", "s
     "$(sha256sum "$SRCDIR/data/ons-lad-gva-by-industry-2025/lad_gva_by_section_current_prices_gbp_m.csv" | cut -d' ' -f1)" \
     >"$WORK/inputs.json"
 if $READ_BACK xlsx "$WORK/tidy.csv" "$WORK/cmp.xlsx" "$WORK/inputs.json" >"$WORK/rb" 2>&1; then ok "compare workbook: $(cat "$WORK/rb")"; else not_ok "$(cat "$WORK/rb")"; fi
+sleep 1
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap -i lq --since 2015 --format xlsx -o "$WORK/again.xlsx"
+if cmp -s "$WORK/cmp.xlsx" "$WORK/again.xlsx"; then ok "the same inputs give the same workbook, byte for byte"; else not_ok "workbook bytes change from run to run"; fi
+run -c "$CFG" -P "$PLUGIN_DIR" compare
+cp "$WORK/out" "$WORK/table.txt"
+run -c "$CFG" -P "$PLUGIN_DIR" compare -o "$WORK/table-o.txt"
+if cmp -s "$WORK/table.txt" "$WORK/table-o.txt"; then ok "compare -o FILE writes what compare prints"; else not_ok "compare -o FILE differs from stdout"; fi
 run -c "$CFG" -P "$PLUGIN_DIR" compare --format xlsx
 expect_status "--format xlsx without -o" 2
 expect_err "says to name the file" "compare: --format xlsx writes a workbook; name its file with -o FILE"
