@@ -225,13 +225,24 @@ typedef struct meta {
     int rels; /* 0: workbook.xml (sheets), 1: its relationships */
 } meta;
 
-static int push_string(char ***arr, size_t n, const char *s)
+/* Append a sheet to the list; its part is found in the relationships after. */
+static int add_sheet_entry(book *b, const char *name, const char *rid)
 {
-    char **grown = realloc(*arr, (n + 1) * sizeof **arr);
-    if (!grown)
+    size_t n = b->n_sheets + 1;
+    char **names = realloc(b->sheet_names, n * sizeof *names), **rids = NULL, **targets = NULL;
+
+    if (names && (b->sheet_names = names) && (rids = realloc(b->sheet_rids, n * sizeof *rids)))
+        b->sheet_rids = rids;
+    if (rids && (targets = realloc(b->sheet_targets, n * sizeof *targets)))
+        b->sheet_targets = targets;
+    if (!targets)
         return -1;
-    *arr = grown;
-    return (grown[n] = strdup(s ? s : "")) ? 0 : -1;
+    names[n - 1] = strdup(name);
+    rids[n - 1] = strdup(rid);
+    targets[n - 1] = NULL;
+    /* Counted even when a copy failed, so that the book frees the other. */
+    b->n_sheets = n;
+    return names[n - 1] && rids[n - 1] ? 0 : -1;
 }
 
 /* "worksheets/sheet2.xml" beside xl/workbook.xml, or an absolute "/xl/..." part name. */
@@ -268,14 +279,10 @@ static void XMLCALL meta_start(void *data, const XML_Char *name, const XML_Char 
             stop(&m->ps);
             return;
         }
-        if (push_string(&b->sheet_names, b->n_sheets, sheet) || push_string(&b->sheet_rids, b->n_sheets, rid)
-            || push_string(&b->sheet_targets, b->n_sheets, NULL)) {
+        if (add_sheet_entry(b, sheet, rid)) {
             ri_oom(m->ps.err);
             stop(&m->ps);
-            return;
         }
-        free(b->sheet_targets[b->n_sheets]);
-        b->sheet_targets[b->n_sheets++] = NULL;
         return;
     }
     if (m->rels && strcmp(el, "Relationship") == 0) {
