@@ -388,9 +388,27 @@ static ri_rc industry_mask(const ri_panel *p, const prepared *pr, const subset *
     return RI_RC_OK;
 }
 
+/* Plugin log lines pass through here: warnings are kept with the results,
+   whose workbooks list them in full, and every line goes on to the caller. */
+typedef struct kept_log {
+    ri_results *res;
+    const ri_engine_opts *opts;
+    int oom;
+} kept_log;
+
+static void keep_line(void *user, ri_log_level level, const char *line)
+{
+    kept_log *k = user;
+    if (level == RI_LOG_WARNING && ri_results_add_warning(k->res, line) != 0)
+        k->oom = 1;
+    if (k->opts->sink)
+        k->opts->sink(k->opts->sink_user, level, line);
+}
+
 static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
                      const ri_engine_opts *opts, ri_results *res, ri_error *err)
 {
+    kept_log kept = {res, opts, 0};
     const ri_plugin *d = pr->plugin->desc;
     size_t first = res->n_cols;
     double **outs = calloc(d->n_outputs, sizeof *outs);
@@ -431,8 +449,8 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     memset(&ctx, 0, sizeof ctx);
     ctx.indicator = ind->id;
     ctx.plugin = d->name;
-    ctx.sink = opts->sink;
-    ctx.sink_user = opts->sink_user;
+    ctx.sink = keep_line;
+    ctx.sink_user = &kept;
     ctx.units = units;
     ctx.n_outputs = d->n_outputs;
 
@@ -457,6 +475,10 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     if (d->compute(ri_host_api(), &call) != RI_OK || ctx.failed) {
         rc = ri_fail(err, RI_RC_DATA, "indicator \"%s\" (plugin %s %s): %s", ind->id, d->name,
                      d->version, ctx.failed ? ctx.message : "compute failed without a message");
+        goto done;
+    }
+    if (kept.oom) {
+        rc = ri_oom(err);
         goto done;
     }
     res->warnings += ctx.warnings;

@@ -233,11 +233,12 @@ static ri_rc sources_sheet(book *b, const ri_manifest *m, ri_error *err)
     put_file(ws, row, 3, &m->config);
     worksheet_write_string(ws, ++row, 0, "regind", b->bold);
     worksheet_write_string(ws, row, 1, PACKAGE_VERSION, NULL);
-    worksheet_write_string(ws, ++row, 0, "periods", b->bold);
-    worksheet_write_string(ws, row, 1, m->period ? m->period : "every period", NULL);
+    worksheet_write_string(ws, ++row, 0, "period selection", b->bold);
+    worksheet_write_string(ws, row, 1, m->period ? m->period : "none: the sheets show every period written", NULL);
     worksheet_write_string(ws, ++row, 0, "warnings", b->bold);
     worksheet_write_number(ws, row, 1, (double)b->r->warnings, NULL);
-    worksheet_write_string(ws, row, 2, "logged while computing (their text is in the run's log)", NULL);
+    for (size_t i = 0; i < b->r->n_warning_lines; i++)
+        worksheet_write_string(ws, ++row, 1, b->r->warning_lines[i], NULL);
     row += 2;
     header_row(ws, row, input_heads, sizeof input_heads / sizeof *input_heads, b->bold);
     for (size_t i = 0; i < m->n_inputs; i++) {

@@ -16,7 +16,7 @@
  * it, and a "Sources" sheet what the manifest records: the job file, every
  * input with its path, sheet, size and SHA-256 and what was read from it
  * (rows, areas, periods), every plugin with its version, ABI and digest,
- * and the number of warnings the run logged.
+ * and every warning the plugins logged, in full.
  *
  * The workbook's creation date is the newest modification time of the job
  * file and inputs, so a run over the same files writes the same bytes.

@@ -104,7 +104,22 @@ void ri_results_free(ri_results *r)
     for (i = 0; i < r->n_cols; i++)
         free_col(&r->cols[i]);
     free(r->cols);
+    for (i = 0; i < r->n_warning_lines; i++)
+        free(r->warning_lines[i]);
+    free(r->warning_lines);
     free(r);
+}
+
+int ri_results_add_warning(ri_results *r, const char *line)
+{
+    char **grown = realloc(r->warning_lines, (r->n_warning_lines + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    r->warning_lines = grown;
+    if (!(grown[r->n_warning_lines] = dup_str(line)))
+        return -1;
+    r->n_warning_lines++;
+    return 0;
 }
 
 int ri_selection_has(const ri_selection *sel, const char *indicator)

@@ -36,6 +36,8 @@ typedef struct ri_results {
     ri_result_col *cols;
     size_t n_cols;
     size_t warnings;       /* warnings plugins logged while computing */
+    char **warning_lines;  /* [n_warning_lines] their text, "indicator ID (plugin NAME): ..." */
+    size_t n_warning_lines;
 } ri_results;
 
 ri_results *ri_results_new(const ri_panel *panel);
@@ -47,6 +49,9 @@ ri_results *ri_results_new(const ri_panel *panel);
    ri_results_free. */
 ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *output,
                               const char *unit, size_t n_ind, const size_t *ind);
+
+/* Keep a copy of a warning's line; -1 when out of memory. */
+int ri_results_add_warning(ri_results *r, const char *line);
 
 /* The column for indicator/output, or NULL. */
 const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,

@@ -58,6 +58,14 @@ if $READ_BACK xlsx "$WORK/tidy.csv" "$WORK/cmp.xlsx" "$WORK/inputs.json" >"$WORK
 sleep 1
 run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap -i lq --since 2015 --format xlsx -o "$WORK/again.xlsx"
 if cmp -s "$WORK/cmp.xlsx" "$WORK/again.xlsx"; then ok "the same inputs give the same workbook, byte for byte"; else not_ok "workbook bytes change from run to run"; fi
+# ITL population has 55 suppressed cells, so gap_itl warns; the Sources sheet holds the warning in full.
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap_itl --format xlsx -o "$WORK/itl.xlsx"
+expect_err "gap_itl warns" "gva_gap: outputs are NaN in 55 cells"
+if python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.exit(b"indicator gap_itl (plugin gva_gap): gva_gap: outputs are NaN in 55 cells: 0 with a zero or negative denominator, 55 with a missing gva or denominator" not in z.read("xl/worksheets/sheet3.xml"))' "$WORK/itl.xlsx"; then
+    ok "the Sources sheet holds the warning"
+else
+    not_ok "the Sources sheet lacks the warning"
+fi
 run -c "$CFG" -P "$PLUGIN_DIR" compare
 cp "$WORK/out" "$WORK/table.txt"
 run -c "$CFG" -P "$PLUGIN_DIR" compare -o "$WORK/table-o.txt"
