@@ -44,14 +44,6 @@ void ri_cli_log(void *user, ri_log_level level, const char *msg)
     struct tm tm;
     time_t now;
 
-    if (level == RI_LOG_WARNING && c->keep_warnings) {
-        char **grown = realloc(c->warnings, (c->n_warnings + 1) * sizeof *grown);
-        if (grown) {
-            c->warnings = grown;
-            if ((grown[c->n_warnings] = strdup(msg)))
-                c->n_warnings++;
-        }
-    }
     if (!shown(c, level))
         return;
     switch (log_style) {
@@ -222,16 +214,6 @@ ri_rc ri_cli_write_replace(const char *path, ri_rc (*fn)(void *ctx, FILE *f, ri_
         remove(tmp);
     free(tmp);
     return rc;
-}
-
-void ri_cli_warnings_free(ri_cli *c)
-{
-    for (size_t k = 0; k < c->n_warnings; k++)
-        free(c->warnings[k]);
-    free(c->warnings);
-    c->warnings = NULL;
-    c->n_warnings = 0;
-    c->keep_warnings = 0;
 }
 
 void ri_cli_loaded_free(ri_loaded_job *lj)

@@ -33,9 +33,6 @@ typedef struct ri_cli {
     int insecure_plugins; /* --insecure-plugins: load plugins others could have changed (unsafe) */
     const char **params;  /* --param ID.NAME=VALUE of the command, applied to the job as loaded */
     size_t n_params;
-    int keep_warnings;    /* also keep every warning logged, in warnings (the report lists them) */
-    char **warnings;
-    size_t n_warnings;
 } ri_cli;
 
 /* Everything a command may need, loaded in order; free with ri_cli_loaded_free. */
@@ -108,9 +105,6 @@ void ri_cli_loaded_free(ri_loaded_job *lj);
    the writing succeed: readers see the old file or the new one, and a failure keeps the old. */
 ri_rc ri_cli_write_replace(const char *path, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
                            ri_error *err);
-
-/* Stop keeping warnings and free those kept. */
-void ri_cli_warnings_free(ri_cli *c);
 
 int ri_cmd_list(ri_cli *c, int argc, char **argv);
 int ri_cmd_describe(ri_cli *c, int argc, char **argv);

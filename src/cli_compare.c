@@ -9,7 +9,9 @@
 #include "cli.h"
 #include "compare.h"
 #include "display.h"
+#include "manifest.h"
 #include "needs.h"
+#include "run.h"
 #include "suggest.h"
 
 /* Weighted means across areas that share members count those members twice: say how many. */
@@ -190,9 +192,11 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         "  -i, --indicator ID     compare this indicator (repeatable; default: the job's compare list)\n"
         "  -p, --period P         period to compare (default: the latest with data)\n"
         "  -s, --since P          a time series from period P to --period\n"
-        "  -f, --format FMT       table (default), csv, json, or a chart: svg, png or pdf\n"
-        "  -o, --output FILE      write to FILE instead of standard output\n"
+        "  -f, --format FMT       table (default), csv, json, xlsx (a workbook: needs -o), or a\n"
+        "                         chart: svg, png or pdf\n"
+        "  -o, --output FILE      write to FILE, replacing it whole, instead of standard output\n"
         "      --outputs A,B      show these outputs only (default: all that fit the terminal)\n"
+        "      --wide             with --format csv, one column per output\n"
         "      --sort OUTPUT      sort and rank by this output (default: the first)\n"
         "      --top N            show the first N areas only\n"
         "      --stats            add each output's distribution across the compared areas\n"
@@ -210,10 +214,12 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         {"stats", no_argument, NULL, 'A'},           {"weight", required_argument, NULL, 'W'},
         {"outputs", required_argument, NULL, 'O'},   {"output", required_argument, NULL, 'o'},
         {"param", required_argument, NULL, 'X'},     {"peers", required_argument, NULL, 'G'},
-        {"measure", required_argument, NULL, 'm'},   {NULL, 0, NULL, 0}};
+        {"measure", required_argument, NULL, 'm'},   {"wide", no_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0}};
     ri_compare_opts o;
     const char *peers = NULL;
     ri_cli_peer_group pg = {0};
+    ri_manifest *workbook_sources = NULL;
     const char **ids = calloc((size_t)argc + 1, sizeof *ids), **measures = calloc((size_t)argc + 1, sizeof *measures);
     const char **shown = NULL;
     size_t n_measures = 0;
@@ -248,6 +254,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         case 'A': o.stats = 1; break;
         case 'O': outputs = optarg; break;
         case 'o': out_path = optarg; break;
+        case 'w': o.wide = 1; break;
         case 'W': o.weight = optarg; o.stats = 1; break;
         case 'G': peers = optarg; break;
         case 'X':
@@ -280,10 +287,12 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
                 o.format = RI_COMPARE_PNG;
             else if (strcmp(optarg, "pdf") == 0)
                 o.format = RI_COMPARE_PDF;
+            else if (strcmp(optarg, "xlsx") == 0)
+                o.format = RI_COMPARE_XLSX;
             else {
                 free(ids);
                 free(measures);
-                return ri_cli_usage("compare: --format '%s': expected table, csv, json, svg, png or pdf", optarg);
+                return ri_cli_usage("compare: --format '%s': expected table, csv, json, xlsx, svg, png or pdf", optarg);
             }
             break;
         default:
@@ -302,6 +311,16 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         free(measures);
         return ri_cli_usage("compare: --format %s writes binary data; expected -o FILE or a redirection",
                             o.format == RI_COMPARE_PNG ? "png" : "pdf");
+    }
+    if (o.wide && o.format != RI_COMPARE_CSV) {
+        free(ids);
+        free(measures);
+        return ri_cli_usage("compare: --wide is for --format csv; %s", "add --format csv");
+    }
+    if (o.format == RI_COMPARE_XLSX && !out_path) {
+        free(ids);
+        free(measures);
+        return ri_cli_usage("compare: --format xlsx writes a workbook; %s", "name its file with -o FILE");
     }
     o.areas = (const char *const *)argv + optind;
     o.n_areas = (size_t)(argc - optind);
@@ -390,6 +409,11 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             }
             if (o.stats && !peers)
                 warn_overlap(c, lj.panel, &o);
+            /* A workbook's Sources sheet lists what the inputs were, as a run's manifest does. */
+            if (!rc && o.format == RI_COMPARE_XLSX &&
+                ri_manifest_collect(lj.job, lj.host, o.period, NULL, 0, &workbook_sources, &err))
+                rc = ri_cli_fail(&err);
+            o.manifest = workbook_sources;
             if (!rc && (out_path ? ri_cli_write_replace(out_path, write_compare, &x, &err)
                                  : write_compare(&x, stdout, &err)))
                 rc = ri_cli_fail(&err);
@@ -401,6 +425,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
     free(pg.members);
+    ri_manifest_free(workbook_sources);
     free((void *)o.outputs);
     free(shown);
     free(measures);

@@ -91,7 +91,6 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
     o.n_indicators = n_ids;
     ri_iso_time(time(NULL), made);
     o.generated = made;
-    c->keep_warnings = 1;
     pg.type = o.area_type;
     /* Like compare, only the datasets the reported indicators read are loaded (and hashed). */
     full = lj.job;
@@ -110,8 +109,8 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
                 o.peers = pg.members;
                 o.peers_area = pg.area;
             }
-            o.warnings = (const char *const *)c->warnings;
-            o.n_warnings = c->n_warnings;
+            o.warnings = (const char *const *)lj.results->warning_lines;
+            o.n_warnings = lj.results->n_warning_lines;
             report_ctx x = {view, lj.results, m, &o};
             if (out_path ? ri_cli_write_replace(out_path, write_report, &x, &err) : write_report(&x, stdout, &err))
                 rc = ri_cli_fail(&err);
@@ -123,7 +122,6 @@ int ri_cmd_report(ri_cli *c, int argc, char **argv)
     ri_manifest_free(m);
     ri_cli_loaded_free(&lj);
     ri_job_view_free(view);
-    ri_cli_warnings_free(c);
     free(pg.members);
     free(ids);
     return rc;

@@ -109,17 +109,12 @@ typedef struct run_state {
     ri_staging *staging;
     ri_written *rendered;
     size_t n_rendered;
-    char **warnings;             /* texts of the warnings computing gave, for the manifest */
-    size_t n_warnings;
     ri_run_report report;   /* for HTML outputs */
     char generated[32];
 } run_state;
 
 static void run_state_free(run_state *x)
 {
-    for (size_t k = 0; k < x->n_warnings; k++)
-        free(x->warnings[k]);
-    free(x->warnings);
     ri_staging_free(x->staging);
     ri_written_free(x->rendered, x->n_rendered);
     ri_results_free(x->results);
@@ -254,8 +249,9 @@ static ri_rc write_manifest(void *ctx, FILE *f, ri_error *err)
     mr.job = x->job;
     mr.panel = x->panel;
     mr.warnings = x->results->warnings;
-    mr.warning_texts = (const char *const *)x->warnings;
-    mr.n_warning_texts = x->n_warnings;
+    /* Every warning, also under -q, which only silences the log. */
+    mr.warning_texts = (const char *const *)x->results->warning_lines;
+    mr.n_warning_texts = x->results->n_warning_lines;
     mr.outputs = ri_staging_outputs(x->staging, &mr.n_outputs);
     return ri_manifest_write(f, x->manifest, &mr, err);
 }
@@ -282,23 +278,6 @@ static ri_rc check_skip(run_state *x, const run_opts *o, int *skip, ri_error *er
     return rc;
 }
 
-/* The log sink of computing: every warning is kept for the manifest, also under -q, which only
-   silences the log. A text that cannot be kept for lack of memory is still logged. */
-static void keep_warning(void *user, ri_log_level level, const char *msg)
-{
-    run_state *x = user;
-    char **grown, *copy;
-    if (level == RI_LOG_WARNING && (copy = strdup(msg))) {
-        if ((grown = realloc(x->warnings, (x->n_warnings + 1) * sizeof *grown))) {
-            x->warnings = grown;
-            x->warnings[x->n_warnings++] = copy;
-        } else {
-            free(copy);
-        }
-    }
-    ri_cli_log(x->cli, level, msg);
-}
-
 static ri_rc compute(run_state *x, const char *period, ri_error *err)
 {
     ri_engine_opts eo;
@@ -314,8 +293,8 @@ static ri_rc compute(run_state *x, const char *period, ri_error *err)
         || (rc = ri_run_check_required(x->job, x->panel, err)))
         return rc;
     memset(&eo, 0, sizeof eo);
-    eo.sink = keep_warning;
-    eo.sink_user = x;
+    eo.sink = ri_cli_log;
+    eo.sink_user = x->cli;
     if ((rc = ri_engine_run(x->job, x->panel, x->host, &eo, &x->results, err))
         || (rc = ri_manifest_hash_end(x->manifest, err)))
         return rc;
@@ -401,8 +380,8 @@ static int run_job(run_state *x, const run_opts *o)
         return failed(x, &err);
     ri_iso_time(time(NULL), x->generated);
     x->report.manifest = x->manifest;
-    x->report.warnings = (const char *const *)x->cli->warnings;
-    x->report.n_warnings = x->cli->n_warnings;
+    x->report.warnings = (const char *const *)x->results->warning_lines;
+    x->report.n_warnings = x->results->n_warning_lines;
     x->report.generated = x->generated;
     if (o->dry_run)
         return dry_run(x, &err);
@@ -426,10 +405,8 @@ int ri_cmd_run(ri_cli *c, int argc, char **argv)
     memset(&x, 0, sizeof x);
     x.cli = c;
     x.started = time(NULL);
-    c->keep_warnings = 1;
     rc = run_job(&x, &o);
     run_state_free(&x);
-    ri_cli_warnings_free(c);
     ri_cli_log_style_set(RI_CLI_LOG_PLAIN);
     return rc;
 }

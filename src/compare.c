@@ -18,6 +18,7 @@
 #include "display.h"
 #include "output_csv.h"
 #include "output_json.h"
+#include "output_xlsx.h"
 #include "stats.h"
 #include "suggest.h"
 
@@ -1052,7 +1053,8 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         goto done;
     for (size_t k = 0; k < n_blocks; k++)
         if (blocks[k].benchmark != RI_NO_AREA &&
-            (o->format == RI_COMPARE_CSV || o->format == RI_COMPARE_JSON || (o->format == RI_COMPARE_TABLE && o->since)))
+            (o->format == RI_COMPARE_CSV || o->format == RI_COMPARE_JSON || o->format == RI_COMPARE_XLSX ||
+             (o->format == RI_COMPARE_TABLE && o->since)))
             chosen[blocks[k].benchmark] = 1;
     for (size_t s = from; s <= t; s++)
         periods[s] = 1;
@@ -1067,7 +1069,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
             else
                 rc = table_block(f, job, p, &blocks[k], chosen, group, o, weights, width, err);
         }
-    } else if (o->format >= RI_COMPARE_SVG) {
+    } else if (o->format >= RI_COMPARE_SVG && o->format <= RI_COMPARE_PDF) {
         rc = compare_chart(f, job, p, blocks, n_blocks, chosen, group, by_code, o, from, err);
     } else {
         const char **ids = calloc(n_blocks, sizeof *ids);
@@ -1085,7 +1087,10 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         sel.n_indicators = n_blocks;
         ri_sink *sink;
         if (!(rc = ri_sink_stream(f, &sink, err))) {
-            rc = o->format == RI_COMPARE_CSV ? ri_write_csv(sink, r, &sel, err) : ri_write_json(sink, r, &sel, err);
+            rc = o->format == RI_COMPARE_JSON ? ri_write_json(sink, r, &sel, err)
+                 : o->format == RI_COMPARE_XLSX ? ri_write_xlsx(sink, r, &sel, o->manifest, err)
+                 : o->wide                    ? ri_write_csv_wide(sink, r, &sel, err)
+                                              : ri_write_csv(sink, r, &sel, err);
             ri_rc closed = ri_sink_close(sink, NULL, rc ? NULL : err);
             if (!rc)
                 rc = closed;

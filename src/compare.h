@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "manifest.h"
 #include "results.h"
 
 typedef enum ri_compare_format {
@@ -27,7 +28,8 @@ typedef enum ri_compare_format {
     RI_COMPARE_JSON = 2,
     RI_COMPARE_SVG = 3,  /* charts (chart.h) */
     RI_COMPARE_PNG = 4,
-    RI_COMPARE_PDF = 5
+    RI_COMPARE_PDF = 5,
+    RI_COMPARE_XLSX = 6  /* a workbook (output_xlsx.h) */
 } ri_compare_format;
 
 typedef struct ri_compare_opts {
@@ -51,6 +53,8 @@ typedef struct ri_compare_opts {
     size_t peers_area;          /* the area holding their mean (ri_results_add_mean_area), shown as
                                    every indicator's benchmark; RI_NO_AREA without peers */
     const char *peers_label;    /* what the group is, e.g. "northern_peers (4 LEP areas)" */
+    int wide;                   /* csv: one column per output (output_csv.h) */
+    const ri_manifest *manifest; /* xlsx: what its Sources sheet lists; NULL = no such sheet */
 } ri_compare_opts;
 
 /* Mark in mask the areas arg names: an exact code, else name fragments of the compared type,

@@ -19,6 +19,7 @@
 #include "derive.h"
 #include "strtab.h"
 #include "suggest.h"
+#include "xlsx.h"
 
 #define TRY(expr)                      \
     do {                               \
@@ -43,7 +44,7 @@ static const char *const root_keys[] = {
 static const char *const dataset_keys[] = {
     "id", "file", "layout", "skip_rows", "area", "area_name", "area_type",
     "period", "industry", "filter", "measures", "measure", "period_prefix",
-    "additive", "duplicates", "missing", "prefer_over", NULL};
+    "additive", "duplicates", "missing", "prefer_over", "sheet", NULL};
 static const char *const filter_keys[] = {"column", "values", NULL};
 static const char *const geography_keys[] = {"lookups", "aggregates", NULL};
 static const char *const lookup_keys[] = {
@@ -56,7 +57,7 @@ static const char *const aggregate_keys[] = {
     "members_rule", "min_coverage", NULL};
 static const char *const indicator_keys[] = {
     "id", "plugin", "inputs", "params", "benchmark", "group_type", "sample", NULL};
-static const char *const output_keys[] = {"file", "format", "indicators", NULL};
+static const char *const output_keys[] = {"file", "format", "shape", "indicators", NULL};
 static const char *const compare_keys[] = {"area_type", "indicators", "period", NULL};
 static const char *const run_keys[] = {
     "lock_file", "manifest", "skip_if_unchanged", "period", "required_periods",
@@ -66,7 +67,8 @@ static const char *const run_keys[] = {
 static const char *const first_file_keys[] = {"outputs", "compare", "run", "max_panel_values", NULL};
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
-static const char *const format_names[] = {"csv", "json", "html", NULL};
+static const char *const format_names[] = {"csv", "json", "html", "xlsx", NULL};
+static const char *const shape_names[] = {"tidy", "wide", NULL};
 static const char *const sample_names[] = {"all", "balanced", NULL};
 static const char *const members_rule_names[] = {"strict", "complete_members", "present_members", NULL};
 
@@ -738,7 +740,12 @@ static ri_rc parse_dataset(loader *ld, const config_setting_t *g, size_t index, 
             return fail_at(ld, s, "\"skip_rows\" must be an integer >= 0; got %s",
                            is_integer(s) ? "a negative integer" : type_name(s));
         ds->skip_rows = (long)config_setting_get_int64(s);
+        ds->has_skip_rows = 1;
     }
+    TRY(str_member(ld, g, "sheet", 0, owner, &ds->sheet));
+    if (ds->sheet && !ri_xlsx_is_workbook(ds->path))
+        return fail_at(ld, config_setting_get_member(g, "sheet"),
+                       "\"sheet\" is for .xlsx workbooks (dataset \"%s\" reads a CSV file); remove it", ds->id);
     TRY(str_member(ld, g, "area", STR_REQUIRED, owner, &ds->area_col));
     TRY(str_member(ld, g, "area_name", 0, owner, &ds->area_name_col));
     TRY(str_member(ld, g, "area_type", 0, owner, &ds->area_type_col));
@@ -1401,9 +1408,18 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
         TRY(loc_of(ld, g, &out->loc));
         TRY(check_keys(ld, g, output_keys));
         TRY(str_member(ld, g, "file", STR_REQUIRED | STR_PATH, owner, &out->path));
-        format = ends_with(out->path, ".json") ? RI_FORMAT_JSON : ends_with(out->path, ".html") ? RI_FORMAT_HTML : RI_FORMAT_CSV;
+        format = ends_with(out->path, ".json") ? RI_FORMAT_JSON
+                 : ends_with(out->path, ".html") ? RI_FORMAT_HTML
+                 : ri_xlsx_is_workbook(out->path) ? RI_FORMAT_XLSX : RI_FORMAT_CSV;
         TRY(choice_member(ld, g, "format", format_names, &format));
         out->format = (ri_format)format;
+        format = 0;
+        TRY(choice_member(ld, g, "shape", shape_names, &format));
+        out->wide = format == 1;
+        if (out->wide && out->format != RI_FORMAT_CSV)
+            return fail_at(ld, config_setting_get_member(g, "shape"),
+                           "shape = \"wide\" is for CSV outputs (this one is %s); remove it or write CSV",
+                           out->format == RI_FORMAT_JSON ? "JSON" : "a workbook, wide already");
         if ((e = config_setting_get_member(g, "indicators")))
             TRY(take_indicator_ids(ld, e, &out->indicators, &out->n_indicators));
         for (int j = 0; j < i; j++)
@@ -2182,6 +2198,7 @@ void ri_job_free(ri_job *job)
         free_bindings(ds->measures, ds->n_measures);
         free(ds->measure);
         free(ds->period_prefix);
+        free(ds->sheet);
         free_strings(ds->additive, ds->n_additive);
         free_strings(ds->missing, ds->n_missing);
         free_strings(ds->prefer_over, ds->n_prefer_over);

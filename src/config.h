@@ -42,6 +42,8 @@ typedef struct ri_dataset_cfg {
     char *path;             /* resolved */
     ri_layout layout;
     long skip_rows;         /* rows before the header */
+    int has_skip_rows;      /* skip_rows was set (workbooks otherwise look for the header row) */
+    char *sheet;            /* workbooks: the sheet to read; NULL = the only one */
     char *area_col;         /* required */
     char *area_name_col;    /* optional (NULL) */
     char *area_type_col;    /* optional */
@@ -144,11 +146,12 @@ typedef struct ri_indicator_cfg {
     ri_loc loc;
 } ri_indicator_cfg;
 
-typedef enum ri_format { RI_FORMAT_CSV = 0, RI_FORMAT_JSON = 1, RI_FORMAT_HTML = 2 } ri_format;
+typedef enum ri_format { RI_FORMAT_CSV = 0, RI_FORMAT_JSON = 1, RI_FORMAT_HTML = 2, RI_FORMAT_XLSX = 3 } ri_format;
 
 typedef struct ri_output_cfg {
     char *path;             /* resolved */
     ri_format format;
+    int wide;               /* CSV: one column per output (shape = "wide") */
     char **indicators;      /* NULL = all */
     size_t n_indicators;
     ri_loc loc;

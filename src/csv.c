@@ -127,6 +127,8 @@ struct ri_csv {
     size_t scratch_len;
     size_t scratch_cap;
     size_t released;     /* bytes of the mapping already handed back to the kernel */
+    const ri_csv_source *src; /* records from elsewhere; NULL for CSV text */
+    void *src_ctx;
 };
 
 #if defined(__GNUC__)
@@ -197,8 +199,26 @@ ri_rc ri_csv_open_mem(const char *name, const char *buf, size_t len, ri_csv **ou
     return RI_RC_OK;
 }
 
+ri_rc ri_csv_open_source(const char *name, const ri_csv_source *src, void *ctx, ri_csv **out,
+                         ri_error *err)
+{
+    ri_rc rc = ri_csv_open_mem(name, NULL, 0, out, err);
+
+    if (rc) {
+        src->close(ctx);
+        return rc;
+    }
+    (*out)->src = src;
+    (*out)->src_ctx = ctx;
+    return RI_RC_OK;
+}
+
 void ri_csv_rewind(ri_csv *c)
 {
+    if (c->src) {
+        c->src->rewind(c->src_ctx);
+        return;
+    }
     c->pos = 0;
     c->line = 1;
     c->failed = 0;
@@ -422,6 +442,8 @@ void ri_csv_close(ri_csv *csv)
 {
     if (!csv)
         return;
+    if (csv->src)
+        csv->src->close(csv->src_ctx);
     if (csv->map && csv->owns_map) {
         ri_map_guard_remove(csv->map);
         munmap(csv->map, csv->map_len);
@@ -669,6 +691,8 @@ static int next_record(ri_csv *c, ri_csv_record *rec, ri_error *err)
     int used_scratch = 0;
     scanner sc = c->scan;
 
+    if (c->src)
+        return c->src->next(c->src_ctx, rec, err);
     if (c->failed) {
         ri_fail(err, RI_RC_DATA, "%s: cannot read further after an earlier error", c->name);
         return -1;

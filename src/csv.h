@@ -9,6 +9,9 @@
  * Fields point into the mapped file, or into the reader's scratch buffer for
  * quoted fields that needed unescaping; they stay valid until the next call
  * to ri_csv_next() or ri_csv_close(). Errors carry "FILE:LINE:COLUMN: ...".
+ *
+ * Other readers of tables (xlsx.c) hand their rows out through the same
+ * reader as a record source, so dataset.c reads every format alike.
  */
 #ifndef RI_CSV_H
 #define RI_CSV_H
@@ -50,6 +53,22 @@ ri_rc ri_csv_open(const char *path, ri_csv **out, ri_error *err);
 /* Read from a caller-owned buffer that must outlive the reader; name is used in messages. */
 ri_rc ri_csv_open_mem(const char *name, const char *buf, size_t len, ri_csv **out,
                       ri_error *err);
+
+/*
+ * Records produced elsewhere: next() follows ri_csv_next()'s contract, rewind()
+ * starts again from the first record, close() frees ctx. A source has no
+ * byte offsets: ri_csv_size() is 0 and ri_csv_split() finds no split, so it
+ * is read by one reader. The reader owns ctx from the call on, even when
+ * the call fails.
+ */
+typedef struct ri_csv_source {
+    int (*next)(void *ctx, ri_csv_record *rec, ri_error *err);
+    void (*rewind)(void *ctx);
+    void (*close)(void *ctx);
+} ri_csv_source;
+
+ri_rc ri_csv_open_source(const char *name, const ri_csv_source *src, void *ctx, ri_csv **out,
+                         ri_error *err);
 
 /* 1: *rec holds the next record; 0: end of input; -1: error in err. */
 int ri_csv_next(ri_csv *csv, ri_csv_record *rec, ri_error *err);

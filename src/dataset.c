@@ -11,6 +11,7 @@
 
 #include "csv.h"
 #include "number.h"
+#include "xlsx.h"
 
 /*
  * Cubes are dense; refuse key combinations that would need far more cells
@@ -53,6 +54,7 @@ typedef struct reader {
     ri_csv *csv;
     ri_markers markers;
     const char **extra_markers;
+    long skip_rows;         /* records before the header (a workbook's reader starts at it) */
     size_t header_fields;
     unsigned long header_line;
     long col_area, col_name, col_type, col_period, col_industry;
@@ -139,7 +141,7 @@ static ri_rc read_header(reader *r, ri_error *err)
         if (got == 0)
             return ri_fail(err, RI_RC_DATA, "%s: no header row%s; expected a header naming the columns",
                            ri_csv_name(r->csv), cfg->skip_rows ? " after skip_rows" : "");
-        if (skipped >= cfg->skip_rows)
+        if (skipped >= r->skip_rows)
             break;
     }
     r->header_line = rec.line;
@@ -447,7 +449,7 @@ static ri_rc skip_to_data(reader *r, ri_error *err)
     ri_csv_record rec;
     ri_csv_rewind(r->csv);
     reset_caches(r);
-    for (long k = 0; k <= r->cfg->skip_rows; k++)
+    for (long k = 0; k <= r->skip_rows; k++)
         if (ri_csv_next(r->csv, &rec, err) <= 0)
             return err->code ? err->code : RI_RC_DATA;
     return RI_RC_OK;
@@ -1056,7 +1058,9 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
         rc = ri_oom(err);
         goto done;
     }
-    rc = buf ? ri_csv_open_mem(cfg->path, buf, len, &r.csv, err) : ri_csv_open(cfg->path, &r.csv, err);
+    r.skip_rows = ri_xlsx_is_workbook(cfg->path) ? 0 : cfg->skip_rows;
+    rc = ri_xlsx_is_workbook(cfg->path) ? ri_xlsx_open(cfg, buf, len, &r.csv, err)
+         : buf ? ri_csv_open_mem(cfg->path, buf, len, &r.csv, err) : ri_csv_open(cfg->path, &r.csv, err);
     if (rc)
         goto done;
     r.in_halves = ri_csv_size(r.csv) >= halves_min_bytes();
@@ -1070,6 +1074,8 @@ static ri_rc load(const ri_dataset_cfg *cfg, const char *buf, size_t len, char *
             goto done;
         }
 done:
+    if (rc && r.csv && ri_xlsx_is_workbook(cfg->path))
+        ri_xlsx_locate(ri_csv_name(r.csv), err);
     if (r.csv)
         ri_csv_close(r.csv);
     free(r.filled);

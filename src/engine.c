@@ -342,6 +342,18 @@ static ri_rc make_subset(const ri_panel *p, const ri_indicator_cfg *ind, const p
     return RI_RC_OK;
 }
 
+/* A warning of the engine's own: counted and kept with the results (manifests, workbooks and
+   reports list every warning in full), then logged. */
+static ri_rc engine_warning(const ri_engine_opts *opts, ri_results *res, const char *line, ri_error *err)
+{
+    res->warnings++;
+    if (ri_results_add_warning(res, line) != 0)
+        return ri_oom(err);
+    if (opts->sink)
+        opts->sink(opts->sink_user, RI_LOG_WARNING, line);
+    return RI_RC_OK;
+}
+
 /* Whether area a has a value of every required input in period t (any industry of one by industry). */
 static int has_inputs(const ri_panel *p, const prepared *pr, size_t a, size_t t)
 {
@@ -456,12 +468,9 @@ static ri_rc check_sample(const ri_panel *p, const ri_indicator_cfg *ind, const 
         snprintf(msg + len, sizeof msg - len,
                  "; statistics across them compare different sets of areas (sample = \"balanced\" keeps the %zu with data in every period)",
                  n_kept);
-    if (opts->sink)
-        opts->sink(opts->sink_user, RI_LOG_WARNING, msg);
-    res->warnings++;
     free(count);
     free(whole);
-    return RI_RC_OK;
+    return engine_warning(opts, res, msg, err);
 }
 
 /* Set the applies flags of every subset row (area and period; width cells each) to value,
@@ -558,10 +567,28 @@ static void warn_infinite(const ri_context *ctx, const ri_panel *p, const infini
     ctx->sink(ctx->sink_user, RI_LOG_WARNING, line);
 }
 
+/* Plugin log lines pass through here: warnings are kept with the results,
+   whose workbooks list them in full, and every line goes on to the caller. */
+typedef struct kept_log {
+    ri_results *res;
+    const ri_engine_opts *opts;
+    int oom;
+} kept_log;
+
+static void keep_line(void *user, ri_log_level level, const char *line)
+{
+    kept_log *k = user;
+    if (level == RI_LOG_WARNING && ri_results_add_warning(k->res, line) != 0)
+        k->oom = 1;
+    if (k->opts->sink)
+        k->opts->sink(k->opts->sink_user, level, line);
+}
+
 static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr,
                      const ri_engine_opts *opts, ri_results *res, ri_error *err)
 {
     infinite inf = {0, NULL, 0, 0, 0};
+    kept_log kept = {res, opts, 0};
     const ri_plugin *d = pr->plugin->desc;
     size_t first = res->n_cols;
     double **outs = calloc(d->n_outputs, sizeof *outs);
@@ -583,7 +610,7 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
         size_t stride = sub.n_periods * (by_ind ? sub.n_ind : 1);
         ri_result_col *col = ri_results_add(res, ind->id, d->outputs[o].name, d->outputs[o].unit,
                                             sub.n_ind, by_ind ? sub.ind : NULL);
-        if (!col) {
+        if (!col || (d->outputs[o].help && !(col->help = strdup(d->outputs[o].help)))) {
             rc = ri_oom(err);
             goto done;
         }
@@ -602,8 +629,8 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     memset(&ctx, 0, sizeof ctx);
     ctx.indicator = ind->id;
     ctx.plugin = d->name;
-    ctx.sink = opts->sink;
-    ctx.sink_user = opts->sink_user;
+    ctx.sink = keep_line;
+    ctx.sink_user = &kept;
     ctx.units = units;
     ctx.n_outputs = d->n_outputs;
 
@@ -628,6 +655,10 @@ static ri_rc compute(const ri_panel *p, const ri_indicator_cfg *ind, const prepa
     if (ri_plugin_compute(d, &call) != RI_OK || ctx.failed) {
         rc = ri_fail(err, RI_RC_DATA, "indicator \"%s\" (plugin %s %s): %s", ind->id, d->name,
                      d->version, ctx.failed ? ctx.message : "compute failed without a message");
+        goto done;
+    }
+    if (kept.oom) {
+        rc = ri_oom(err);
         goto done;
     }
     res->warnings += ctx.warnings;
@@ -771,11 +802,8 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
     if (!res)
         return ri_oom(err);
     /* Logged here, where every command that computes or checks passes. */
-    for (size_t i = 0; i < panel->n_warnings; i++) {
-        res->warnings++;
-        if (opts->sink)
-            opts->sink(opts->sink_user, RI_LOG_WARNING, panel->warnings[i]);
-    }
+    for (size_t i = 0; i < panel->n_warnings && !rc; i++)
+        rc = engine_warning(opts, res, panel->warnings[i], err);
     for (size_t i = 0; i < opts->n_only; i++) {
         size_t k = 0;
         while (k < job->n_indicators && strcmp(job->indicators[k].id, opts->only[i]) != 0)

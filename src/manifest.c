@@ -250,7 +250,7 @@ ri_rc ri_manifest_collect(const ri_job *job, ri_plugin_host *host, const char *p
         const char *id = ds ? job->datasets[i].id : job->lookups[i - job->n_datasets].id;
         const char *path = ds ? job->datasets[i].path : job->lookups[i - job->n_datasets].path;
         in->kind = ds ? "dataset" : "lookup";
-        if (!(in->id = strdup(id)))
+        if (!(in->id = strdup(id)) || (ds && job->datasets[i].sheet && !(in->sheet = strdup(job->datasets[i].sheet))))
             rc = ri_oom(err);
         else
             rc = defer_inputs ? stat_info(path, &in->file, err) : file_info(path, &in->file, err);
@@ -326,6 +326,7 @@ void ri_manifest_free(ri_manifest *m)
     free(m->includes);
     for (size_t i = 0; i < m->n_inputs; i++) {
         free(m->inputs[i].id);
+        free(m->inputs[i].sheet);
         file_info_free(&m->inputs[i].file);
     }
     free(m->inputs);
@@ -445,6 +446,8 @@ static void put_inputs(FILE *f, const ri_manifest *m, const ri_panel *panel)
         fputs(i ? ",\n    {" : "\n    {", f);
         put_member(f, "kind", in->kind, 1);
         put_member(f, "id", in->id, 0);
+        if (in->sheet)
+            put_member(f, "sheet", in->sheet, 0);
         put_file(f, &in->file, 0);
         if (info) {
             put_count(f, "rows_read", info->rows_read);

@@ -39,6 +39,7 @@ typedef struct ri_file_info {
 typedef struct ri_manifest_input {
     const char *kind;         /* "dataset" or "lookup" */
     char *id;
+    char *sheet;              /* the workbook sheet a dataset reads; NULL otherwise */
     ri_file_info file;
 } ri_manifest_input;
 

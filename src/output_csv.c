@@ -1,4 +1,4 @@
-/* output_csv.c — tidy CSV writer (see output_csv.h). */
+/* output_csv.c — the CSV writer, tidy and wide (see output_csv.h). */
 #include "output_csv.h"
 
 #include <math.h>
@@ -215,6 +215,124 @@ static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
     return rc;
 }
 
+/* ---- wide: one column per output */
+
+typedef struct wide_row {
+    csv_writer *w;
+    size_t n;
+} wide_row;
+
+static ri_rc put_wide_row(void *ctx, size_t area, size_t period, size_t industry, const double *v,
+                          const unsigned char *has, ri_error *err)
+{
+    const wide_row *wr = ctx;
+    csv_writer *w = wr->w;
+    char num[RI_NUMBER_TEXT_MAX];
+
+    (void)err;
+    ri_sink_write(w->sink, w->areas[area].s, w->areas[area].n);
+    ri_sink_write(w->sink, w->periods[period].s, w->periods[period].n - 1);
+    if (industry != RI_NO_INDUSTRY) {
+        ri_sink_write(w->sink, ",", 1);
+        ri_sink_write(w->sink, w->industries[industry].s, w->industries[industry].n - 1);
+    }
+    for (size_t c = 0; c < wr->n; c++) {
+        ri_sink_write(w->sink, ",", 1);
+        if (has[c] && !isnan(v[c]))
+            ri_sink_write(w->sink, num, (size_t)(ri_format_number_end(v[c], num) - num));
+    }
+    ri_sink_write(w->sink, "\n", 1);
+    return RI_RC_OK;
+}
+
+/*
+ * One block of the wide shape: the selected columns by industry (ind = 1)
+ * or not, after an empty line when another block came before (after = 1).
+ */
+static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
+{
+    const ri_results *r = w->r;
+    const ri_result_col **cols = calloc(r->n_cols ? r->n_cols : 1, sizeof *cols);
+    wide_row wr = {w, 0};
+    ri_rc rc = RI_RC_OK;
+
+    if (!cols)
+        return ri_oom(err);
+    for (size_t c = 0; c < r->n_cols; c++)
+        if (!!r->cols[c].by_industry == ind && ri_selection_has(w->sel, r->cols[c].indicator))
+            cols[wr.n++] = &r->cols[c];
+    if (wr.n == 0)
+        goto done;
+    if (after)
+        ri_sink_write(w->sink, "\n", 1);
+    ri_sink_puts(w->sink, ind ? "area_code,area_name,period,industry" : "area_code,area_name,period");
+    for (size_t c = 0; c < wr.n; c++) {
+        text name;
+        size_t len = strlen(cols[c]->indicator) + strlen(cols[c]->output) + strlen(cols[c]->unit) + 5;
+        char *label = malloc(len);
+        if (!label || (snprintf(label, len, "%s.%s (%s)", cols[c]->indicator, cols[c]->output, cols[c]->unit),
+                       make_text(&name, (const char *const *)&label, 1, 0, ",", 0) != 0)) {
+            free(label);
+            rc = ri_oom(err);
+            goto done;
+        }
+        ri_sink_write(w->sink, name.s, name.n);
+        free(name.s);
+        free(label);
+    }
+    ri_sink_write(w->sink, "\n", 1);
+    rc = ri_results_each_row(r, w->sel, cols, wr.n, ind, put_wide_row, &wr, err);
+done:
+    free(cols);
+    return rc;
+}
+
+/* A writer over r's labels, or NULL when out of memory. */
+static csv_writer *writer_new(const ri_results *r, const ri_selection *sel)
+{
+    csv_writer *w = calloc(1, sizeof *w);
+    if (w) {
+        w->r = r;
+        w->sel = sel;
+        w->panel = r->panel;
+    }
+    return w;
+}
+
+static void writer_free(csv_writer *w)
+{
+    const ri_results *r = w->r;
+    free_texts(w->areas, r->panel->n_areas);
+    free_texts(w->periods, r->panel->n_periods);
+    free_texts(w->industries, r->panel->industries ? r->panel->n_industries : 0);
+    free(w->head.s);
+    free(w->tail.s);
+    free(w);
+}
+
+ri_rc ri_write_csv_wide(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
+{
+    csv_writer *w;
+    ri_rc rc = ri_results_check(r, sel, err);
+    int flat = 0;
+
+    if (rc != RI_RC_OK)
+        return rc;
+    if (!(w = writer_new(r, sel)))
+        return ri_oom(err);
+    w->sink = sink;
+    if (make_labels(w) != 0)
+        rc = ri_oom(err);
+    for (size_t c = 0; !rc && c < r->n_cols; c++)
+        flat |= !r->cols[c].by_industry && ri_selection_has(sel, r->cols[c].indicator);
+    if (!rc)
+        rc = wide_block(w, 0, 0, err);
+    if (!rc)
+        rc = wide_block(w, 1, flat, err);
+    writer_free(w);
+    return rc;
+}
+
 ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
     static const char header[] = "area_code,area_name,period,industry,indicator,output,value,unit\n";
@@ -223,22 +341,14 @@ ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, 
 
     if (rc != RI_RC_OK)
         return rc;
-    if (!(w = calloc(1, sizeof *w)))
+    if (!(w = writer_new(r, sel)))
         return ri_oom(err);
-    w->r = r;
-    w->sel = sel;
-    w->panel = r->panel;
     if (make_labels(w) != 0) {
         rc = ri_oom(err);
     } else {
         ri_sink_write(sink, header, sizeof header - 1);
         rc = write_rows(w, sink, err);
     }
-    free_texts(w->areas, r->panel->n_areas);
-    free_texts(w->periods, r->panel->n_periods);
-    free_texts(w->industries, r->panel->industries ? r->panel->n_industries : 0);
-    free(w->head.s);
-    free(w->tail.s);
-    free(w);
+    writer_free(w);
     return rc;
 }

@@ -39,6 +39,7 @@ static void free_col(ri_result_col *c)
     free(c->v);
     free(c->applies);
     free(c->ind);
+    free(c->help);
 }
 
 ri_results *ri_results_new(const ri_panel *panel)
@@ -139,10 +140,25 @@ void ri_results_free(ri_results *r)
     for (i = 0; i < r->n_cols; i++)
         free_col(&r->cols[i]);
     free(r->cols);
+    for (i = 0; i < r->n_warning_lines; i++)
+        free(r->warning_lines[i]);
+    free(r->warning_lines);
     free(r);
 }
 
-static int has_indicator(const ri_selection *sel, const char *indicator)
+int ri_results_add_warning(ri_results *r, const char *line)
+{
+    char **grown = realloc(r->warning_lines, (r->n_warning_lines + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    r->warning_lines = grown;
+    if (!(grown[r->n_warning_lines] = dup_str(line)))
+        return -1;
+    r->n_warning_lines++;
+    return 0;
+}
+
+int ri_selection_has(const ri_selection *sel, const char *indicator)
 {
     size_t i;
 
@@ -215,7 +231,7 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
     }
     for (i = 0; i < r->n_cols; i++) {
         if (r->cols[i].by_industry && !r->panel->industries &&
-            has_indicator(sel, r->cols[i].indicator))
+            ri_selection_has(sel, r->cols[i].indicator))
             return ri_fail(err, RI_RC_DATA,
                            "indicator '%s' output '%s' is by industry, but no dataset "
                            "of the panel has industries; bind its inputs to measures "
@@ -228,7 +244,7 @@ ri_rc ri_results_check(const ri_results *r, const ri_selection *sel, ri_error *e
     for (i = 0; i < r->n_cols; i++) {
         const ri_result_col *col = &r->cols[i];
         size_t w = col->n_ind, cells = r->panel->n_areas * r->panel->n_periods * w;
-        if (!has_indicator(sel, col->indicator))
+        if (!ri_selection_has(sel, col->indicator))
             continue;
         for (size_t k = 0; k < cells; k++)
             if (isinf(col->v[k]) && (!col->applies || col->applies[k]))
@@ -260,7 +276,7 @@ ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t
         const ri_result_col *col = &r->cols[b / p->n_areas];
         size_t a = sel && sel->order ? sel->order[b % p->n_areas] : b % p->n_areas;
 
-        if ((areas && !areas[a]) || !has_indicator(sel, col->indicator))
+        if ((areas && !areas[a]) || !ri_selection_has(sel, col->indicator))
             continue;
         for (size_t t = 0; t < p->n_periods; t++) {
             size_t cell = a * p->n_periods + t;
@@ -289,4 +305,57 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
                       void *ctx, ri_error *err)
 {
     return ri_results_each_block(r, sel, 0, ri_results_blocks(r), fn, ctx, err);
+}
+
+ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri_result_col *const *cols,
+                          size_t n, int by_industry, ri_row_fn fn, void *ctx, ri_error *err)
+{
+    const ri_panel *p = r->panel;
+    size_t ni = by_industry ? p->n_industries : 1;
+    long *pos = malloc((n && ni ? n * ni : 1) * sizeof *pos);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    unsigned char *has = malloc(n ? n : 1);
+    ri_rc rc = RI_RC_OK;
+
+    if (!pos || !v || !has) {
+        rc = ri_oom(err);
+        goto done;
+    }
+    /* Where each panel industry sits among each column's industries (-1: not there). */
+    for (size_t c = 0; c < n; c++) {
+        for (size_t i = 0; i < ni; i++)
+            pos[c * ni + i] = by_industry ? -1 : 0;
+        for (size_t k = 0; by_industry && k < cols[c]->n_ind; k++)
+            pos[c * ni + cols[c]->ind[k]] = (long)k;
+    }
+    for (size_t k = 0; k < p->n_areas && !rc; k++) {
+        size_t a = sel && sel->order ? sel->order[k] : k;
+        if (sel && sel->areas && !sel->areas[a])
+            continue;
+        for (size_t t = 0; t < p->n_periods && !rc; t++) {
+            if (sel && sel->periods && !sel->periods[t])
+                continue;
+            for (size_t i = 0; i < ni && !rc; i++) {
+                int any = 0;
+                for (size_t c = 0; c < n; c++) {
+                    size_t cell = a * p->n_periods + t;
+                    const ri_result_col *col = cols[c];
+                    has[c] = pos[c * ni + i] >= 0;
+                    if (has[c] && by_industry)
+                        cell = cell * col->n_ind + (size_t)pos[c * ni + i];
+                    has[c] = has[c] && (!col->applies || col->applies[cell]);
+                    if (has[c])
+                        v[c] = col->v[cell];
+                    any |= has[c];
+                }
+                if (any)
+                    rc = fn(ctx, a, t, by_industry ? i : RI_NO_INDUSTRY, v, has, err);
+            }
+        }
+    }
+done:
+    free(pos);
+    free(v);
+    free(has);
+    return rc;
 }

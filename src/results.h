@@ -21,6 +21,7 @@ typedef struct ri_result_col {
     char *indicator;  /* the indicator id from the job */
     char *output;     /* the plugin's output name */
     char *unit;
+    char *help;       /* the plugin's one line on the output; NULL when not given */
     int by_industry;  /* same meaning as ri_column.by_industry */
     size_t n_ind;     /* industries of the column; 1 when not by industry */
     size_t *ind;      /* [n_ind] indices into the panel's industries; NULL when not by industry */
@@ -35,6 +36,8 @@ typedef struct ri_results {
     ri_result_col *cols;
     size_t n_cols;
     size_t warnings;       /* warnings plugins logged while computing */
+    char **warning_lines;  /* [n_warning_lines] their text, "indicator ID (plugin NAME): ..." */
+    size_t n_warning_lines;
 } ri_results;
 
 ri_results *ri_results_new(const ri_panel *panel);
@@ -46,6 +49,9 @@ ri_results *ri_results_new(const ri_panel *panel);
    ri_results_free. */
 ri_result_col *ri_results_add(ri_results *r, const char *indicator, const char *output,
                               const char *unit, size_t n_ind, const size_t *ind);
+
+/* Keep a copy of a warning's line; -1 when out of memory. */
+int ri_results_add_warning(ri_results *r, const char *line);
 
 /* The column for indicator/output, or NULL. */
 const ri_result_col *ri_results_find(const ri_results *r, const char *indicator,
@@ -72,6 +78,9 @@ typedef struct ri_selection {
     size_t n_indicators;
     const size_t *order;           /* [n_areas] the areas in the order to visit them; NULL = panel order */
 } ri_selection;
+
+/* Whether sel takes the outputs of this indicator. */
+int ri_selection_has(const ri_selection *sel, const char *indicator);
 
 /* The industry index a cell of a column without industries is visited with. */
 #define RI_NO_INDUSTRY ((size_t)-1)
@@ -101,6 +110,18 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
    [from, to) in order; ri_results_block_cells() is the most cells a block
    can hold (periods x the column's industries). */
 size_t ri_results_blocks(const ri_results *r);
+
+/* Called for one row of the wide shape: has[c] says whether cols[c] applies
+   there, and then v[c] is its value (NaN when missing). */
+typedef ri_rc (*ri_row_fn)(void *ctx, size_t area, size_t period, size_t industry, const double *v,
+                           const unsigned char *has, ri_error *err);
+
+/* The rows of the wide shape over cols[0..n), all by industry (by_industry
+   = 1, rows per area, period and panel industry) or none (industry
+   RI_NO_INDUSTRY): areas in sel->order (else panel order), then periods and
+   industries in panel order, skipping rows where no column applies. */
+ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri_result_col *const *cols,
+                          size_t n, int by_industry, ri_row_fn fn, void *ctx, ri_error *err);
 size_t ri_results_block_cells(const ri_results *r, size_t block);
 ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t from, size_t to,
                             ri_cell_fn fn, void *ctx, ri_error *err);

@@ -14,6 +14,7 @@
 #include "output_csv.h"
 #include "output_json.h"
 #include "report.h"
+#include "output_xlsx.h"
 
 #define TEMP_MARK ".regind-tmp-"
 /* mkstemp replaces exactly these six characters. */
@@ -393,7 +394,7 @@ ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *
 
 static const char *format_name(ri_format f)
 {
-    return f == RI_FORMAT_JSON ? "json" : f == RI_FORMAT_HTML ? "html" : "csv";
+    return f == RI_FORMAT_JSON ? "json" : f == RI_FORMAT_HTML ? "html" : f == RI_FORMAT_XLSX ? "xlsx" : "csv";
 }
 
 /* The report of an HTML output: its indicators (else the compare list), the compared type, and
@@ -446,6 +447,8 @@ static ri_rc write_output(const ri_job *job, const ri_output_cfg *o, const ri_re
         return rc;
     rc = o->format == RI_FORMAT_JSON   ? ri_write_json(sink, r, &sel, err)
          : o->format == RI_FORMAT_HTML ? write_html(sink, job, o, r, periods, rep, err)
+         : o->format == RI_FORMAT_XLSX ? ri_write_xlsx(sink, r, &sel, rep ? rep->manifest : NULL, err)
+         : o->wide                     ? ri_write_csv_wide(sink, r, &sel, err)
                                        : ri_write_csv(sink, r, &sel, err);
     if (rc) {
         ri_sink_close(sink, NULL, NULL);
@@ -809,4 +812,21 @@ void ri_staging_free(ri_staging *s)
     free(s->files);
     ri_written_free(s->written, s->n_outputs);
     free(s);
+}
+
+ri_rc ri_run_write_file(const char *final, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                        ri_error *err)
+{
+    char *tmp = NULL;
+    ri_rc rc = write_temp(final, fn, ctx, &tmp, err);
+
+    if (!rc && rename(tmp, final) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "%s: cannot move the new file into place: %s", final, strerror(errno));
+    if (rc && tmp)
+        unlink(tmp);
+    else if (!rc && sync_dir_of(final) != 0)
+        rc = ri_fail(err, RI_RC_DATA, "%s: in place, but its directory could not be synced to disk: %s", final,
+                     strerror(errno));
+    free(tmp);
+    return rc;
 }

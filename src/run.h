@@ -84,14 +84,14 @@ ri_rc ri_run_check_required(const ri_job *job, const ri_panel *panel, ri_error *
 
 typedef struct ri_written {
     char *path;           /* final path */
-    const char *format;   /* "csv", "json" or "html" */
+    const char *format;   /* "csv", "json", "html" or "xlsx" */
     size_t bytes;
     char sha256[RI_SHA256_HEX];
 } ri_written;
 
 void ri_written_free(ri_written *w, size_t n);
 
-/* What an HTML output (report.h) shows beside the results. */
+/* What HTML and workbook outputs (report.h, output_xlsx.h) show beside the results. */
 typedef struct ri_run_report {
     const struct ri_manifest *manifest; /* the run's, with its inputs hashed */
     const char *const *warnings;        /* warnings logged while computing */
@@ -100,7 +100,7 @@ typedef struct ri_run_report {
 } ri_run_report;
 
 /* Render every output in memory (a dry run): what would be written, and its digest.
-   rep: for HTML outputs; may be NULL when the job has none. */
+   rep: for HTML and workbook outputs; may be NULL when the job has none. */
 ri_rc ri_run_render(const ri_job *job, const ri_results *r, const ri_run_plan *plan,
                     const unsigned char *periods, const ri_run_report *rep, ri_written **written,
                     size_t *n_written, ri_error *err);
@@ -136,5 +136,10 @@ ri_rc ri_run_commit(ri_staging *s, size_t fail_rename_at, unsigned long pause_be
 
 /* Remove whatever temporary files remain (all of them unless committed) and free. */
 void ri_staging_free(ri_staging *s);
+
+/* One file replaced the same way: written with fn to a temporary file beside
+   final, synced, renamed over it; on failure final is untouched. */
+ri_rc ri_run_write_file(const char *final, ri_rc (*fn)(void *ctx, FILE *f, ri_error *err), void *ctx,
+                        ri_error *err);
 
 #endif

@@ -876,7 +876,7 @@ static const bad_case bad_cases[] = {
 
     /* outputs */
     {"out_no_file", NULL, 6, "output #1 is missing required setting \"file\"", NULL},
-    {"out_bad_format", NULL, 10, "\"format\" must be \"csv\" or \"json\" or \"html\"; got \"xml\"", NULL},
+    {"out_bad_format", NULL, 10, "\"format\" must be \"csv\" or \"json\" or \"html\" or \"xlsx\"; got \"xml\"", NULL},
     {"out_unknown_indicator", NULL, 10, "no indicator has id \"gpa\"; did you mean \"gap\"?", NULL},
     {"out_dup_file", NULL, 7, "out.csv\" is already written by the output at", "out_dup_file.cfg:6"},
     {"out_empty_indicators", NULL, 9, "\"indicators\" must list at least one indicator id", NULL},

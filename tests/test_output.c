@@ -732,6 +732,87 @@ static void test_write_failure(void **state)
     free_panel(p);
 }
 
+/* ---------------------------------------------------------------- wide CSV */
+
+static void test_csv_wide(void **state)
+{
+    ri_panel *p = make_panel(&LEPS);
+    ri_results *r = leps_results(p);
+
+    (void)state;
+    /* The cells of test_csv_all, one column per output, units in the headers. */
+    assert_writes(ri_write_csv_wide, r, NULL,
+        "area_code,area_name,period,gap.index (index (benchmark = 100)),prod.gva_per_job (GBP)\n"
+        "E37000001,Black Country,2018,77.1,18585.6\n"
+        "E37000001,Black Country,2019,,20250\n"
+        "E37000002,\"Thames \"\"Valley\"\", East\",2018,0.30000000000000004,\n"
+        "E37000002,\"Thames \"\"Valley\"\", East\",2019,-12.5,-0.5\n");
+    ri_results_free(r);
+    free_panel(p);
+}
+
+static void test_csv_wide_where_outputs_apply(void **state)
+{
+    ri_panel *p = make_panel(&LEPS);
+    ri_results *r = leps_results(p);
+    static const unsigned char gap_applies[4] = {1, 1, 0, 0}, prod_applies[4] = {0, 1, 0, 1};
+    ri_selection sel = {NULL, NULL, NULL, 0, NULL};
+    static const size_t second_first[2] = {1, 0};
+
+    (void)state;
+    for (int c = 0; c < 2; c++) {
+        assert_non_null(r->cols[c].applies = malloc(4));
+        memcpy(r->cols[c].applies, c ? prod_applies : gap_applies, 4);
+    }
+    /* E37000002 has no gap (not applied) but a prod in 2019 only; 2018 has neither, so no row.
+       Areas follow the selection's order. */
+    sel.order = second_first;
+    assert_writes(ri_write_csv_wide, r, &sel,
+        "area_code,area_name,period,gap.index (index (benchmark = 100)),prod.gva_per_job (GBP)\n"
+        "E37000002,\"Thames \"\"Valley\"\", East\",2019,,-0.5\n"
+        "E37000001,Black Country,2018,77.1,\n"
+        "E37000001,Black Country,2019,,20250\n");
+    ri_results_free(r);
+    free_panel(p);
+}
+
+static void test_csv_wide_by_industry(void **state)
+{
+    ri_panel *p = make_panel(&HOSTILE);
+    ri_results *r = hostile_results(p);
+    static const char *const only_mix[] = {"mix"};
+    ri_selection sel = {NULL, NULL, only_mix, 1, NULL};
+
+    (void)state;
+    /* Outputs by industry form a second block; labels are neutralised as in the tidy shape. */
+    assert_writes(ri_write_csv_wide, r, NULL,
+        "area_code,area_name,period,gap.index (=100 at benchmark)\n"
+        "'+E1,\"'=SUM(A1,A2)\",'\t2019,-1\n"
+        "'+E1,\"'=SUM(A1,A2)\",\"'\r2020\",\n"
+        "'@E2,'-Wick,'\t2019,1\n"
+        "'@E2,'-Wick,\"'\r2020\",2\n"
+        "\n"
+        "area_code,area_name,period,industry,mix.share (% of GVA)\n"
+        "'+E1,\"'=SUM(A1,A2)\",'\t2019,'-Mining,-1.5\n"
+        "'+E1,\"'=SUM(A1,A2)\",'\t2019,\"Retail, wholesale\",2\n"
+        "'+E1,\"'=SUM(A1,A2)\",\"'\r2020\",'-Mining,\n"
+        "'+E1,\"'=SUM(A1,A2)\",\"'\r2020\",\"Retail, wholesale\",3\n"
+        "'@E2,'-Wick,'\t2019,'-Mining,4\n"
+        "'@E2,'-Wick,'\t2019,\"Retail, wholesale\",5\n"
+        "'@E2,'-Wick,\"'\r2020\",'-Mining,6\n"
+        "'@E2,'-Wick,\"'\r2020\",\"Retail, wholesale\",7\n");
+    /* Only outputs by industry: one block, no empty line before it. */
+    char *text;
+    ri_error err;
+    ri_rc rc;
+    text = capture(ri_write_csv_wide, r, &sel, &rc, &err);
+    assert_int_equal(rc, RI_RC_OK);
+    assert_true(strncmp(text, "area_code,area_name,period,industry,mix.share (% of GVA)\n", 57) == 0);
+    free(text);
+    ri_results_free(r);
+    free_panel(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +821,9 @@ int main(void)
         cmocka_unit_test(test_csv_all),
         cmocka_unit_test(test_json_all),
         cmocka_unit_test(test_csv_neutralises_formulas),
+        cmocka_unit_test(test_csv_wide),
+        cmocka_unit_test(test_csv_wide_where_outputs_apply),
+        cmocka_unit_test(test_csv_wide_by_industry),
         cmocka_unit_test(test_json_keeps_text),
         cmocka_unit_test(test_json_escapes_strings),
         cmocka_unit_test(test_pieces_in_order),

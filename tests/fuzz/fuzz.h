@@ -18,6 +18,7 @@ int ri_fuzz_csv(const uint8_t *data, size_t size);
 int ri_fuzz_dataset(const uint8_t *data, size_t size);
 int ri_fuzz_config(const uint8_t *data, size_t size);
 int ri_fuzz_number(const uint8_t *data, size_t size);
+int ri_fuzz_xlsx(const uint8_t *data, size_t size);
 
 /* The input being replayed, for messages; NULL under libFuzzer, which names crashes itself. */
 extern const char *ri_fuzz_current;

@@ -3,7 +3,7 @@
  *
  * Without arguments it feeds every file of tests/fuzz/corpus/TARGET/ and
  * tests/fuzz/regressions/TARGET/ under $SRCDIR (default ".") to the harness
- * TARGET, for each of csv, dataset, config and number. With arguments,
+ * TARGET, for each of csv, dataset, config, number and xlsx. With arguments,
  * `replay TARGET FILE...` runs the named files only (to reproduce a crash
  * libFuzzer saved). A broken invariant aborts with the file's name; under
  * the sanitizer or valgrind builds a memory error fails the test the same way.
@@ -37,6 +37,7 @@ static const struct {
     {"dataset", ri_fuzz_dataset},
     {"config", ri_fuzz_config},
     {"number", ri_fuzz_number},
+    {"xlsx", ri_fuzz_xlsx},
 };
 
 /* The whole file in a buffer of its exact size, so reading past it is caught. */

@@ -3,7 +3,7 @@
 #
 #   tests/fuzz/run.sh [-t SECONDS] [-n RUNS] [-b] [-m] [TARGET...]
 #
-# TARGET is csv, dataset, config or number (default: all four, one after the
+# TARGET is csv, dataset, config, number or xlsx (default: all five, one after the
 # other). -t bounds each run in seconds (default 60), -n in executions
 # (e.g. -n 10000000); with both, whichever comes first ends the run. -b only
 # builds. -m merges each target's working corpus, minimised, back into
@@ -13,7 +13,7 @@
 # Each harness's stdout goes to a file, so a library writing to stdout is a finding.
 #
 # Needs clang and its fuzzer runtime (Debian: apt-get install clang
-# libclang-rt-14-dev) and libconfig-dev. Everything is built and written
+# libclang-rt-14-dev), libconfig-dev, libzip-dev and libexpat1-dev. Everything is built and written
 # under $FUZZ_OUT (default ./fuzz-out): the binaries, a working corpus per
 # target seeded from tests/fuzz/corpus, and crash inputs in
 # crashes/TARGET/. A crash input belongs in tests/fuzz/regressions/TARGET/
@@ -39,7 +39,7 @@ while getopts t:n:bm opt; do
     esac
 done
 shift $((OPTIND - 1))
-targets=${*:-csv dataset config number}
+targets=${*:-csv dataset config number xlsx}
 
 command -v "$CLANG" >/dev/null 2>&1 || {
     echo "run.sh: $CLANG not found; install clang and libclang-rt-14-dev" >&2
@@ -51,9 +51,10 @@ sources() {
     case $1 in
     csv) echo "src/error.c src/csv.c src/map_guard.c" ;;
     number) echo "src/error.c src/number.c" ;;
-    dataset) echo "src/error.c src/csv.c src/map_guard.c src/number.c src/strtab.c src/siphash.c src/dataset.c" ;;
+    dataset) echo "src/error.c src/csv.c src/map_guard.c src/xlsx.c src/number.c src/strtab.c src/siphash.c src/dataset.c" ;;
     config) echo "src/error.c src/config.c src/derive.c src/suggest.c" ;;
-    *) echo "run.sh: unknown target '$1'; expected csv, dataset, config or number" >&2; exit 2 ;;
+    xlsx) echo "src/error.c src/csv.c src/xlsx.c src/number.c src/strtab.c src/dataset.c" ;;
+    *) echo "run.sh: unknown target '$1'; expected csv, dataset, config, number or xlsx" >&2; exit 2 ;;
     esac
 }
 
@@ -68,8 +69,8 @@ max_len() {
 
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -DRI_LIBFUZZER
- -I$top/include -I$top/src $(pkg-config --cflags libconfig)"
-LIBS="$(pkg-config --libs libconfig) -lm"
+ -I$top/include -I$top/src $(pkg-config --cflags libconfig libzip expat)"
+LIBS="$(pkg-config --libs libconfig libzip expat) -lm"
 
 mkdir -p "$out"
 for t in $targets; do
