@@ -518,10 +518,11 @@ static int cmp_cells(const void *x, const void *y)
 
 /* Blocks by breakdown (e.g. investment snapshots): one row per area, period and breakdown with a value. */
 static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsigned char *chosen,
-                         const ri_compare_opts *o, size_t from, size_t to, size_t width, ri_error *err)
+                         const ri_compare_opts *o, const char *breakdown, size_t from, size_t to, size_t width,
+                         ri_error *err)
 {
     size_t ni = b->sort->n_ind, n = 0, cap = 64, nc = b->n_cols, name_nat = 4, code_w = 4, period_w = 6;
-    size_t name_w, used, label_w, label_nat = 9;
+    size_t name_w, used, label_w, label_nat = ri_display_width(breakdown);
     cell *cells = malloc(cap * sizeof *cells);
     size_t *col_w = calloc(nc + 1, sizeof *col_w);
     int *dec = calloc(nc + 1, sizeof *dec);
@@ -606,7 +607,7 @@ static ri_rc table_cells(FILE *f, const ri_panel *p, const block *b, const unsig
         fprintf(f, "%*s", GAP, "");
         ri_display_cell(f, b->cols[c]->output, col_w[c], 1);
     }
-    fprintf(f, "%*sBreakdown\n", GAP, "");
+    fprintf(f, "%*s%s\n", GAP, "", breakdown);
     for (size_t r = 0; r < n && !rc; r++) {
         const cell *x = &cells[r];
         size_t k = (x->a * p->n_periods + x->t) * ni + x->i;
@@ -1063,7 +1064,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         size_t width = o->width ? o->width : ri_display_columns();
         for (size_t k = 0; k < n_blocks && !rc; k++) {
             if (blocks[k].by_industry)
-                rc = table_cells(f, p, &blocks[k], chosen, o, from, t, width, err);
+                rc = table_cells(f, p, &blocks[k], chosen, o, r->breakdown, from, t, width, err);
             else if (o->since)
                 rc = table_series(f, p, &blocks[k], chosen, by_code, from, width, err);
             else

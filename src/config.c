@@ -39,7 +39,7 @@ typedef struct loader {
 } loader;
 
 static const char *const root_keys[] = {
-    "version", "plugin_path", "missing", "max_panel_values", "datasets", "derived", "geography",
+    "version", "plugin_path", "missing", "breakdown", "max_panel_values", "datasets", "derived", "geography",
     "indicators", "groups", "outputs", "compare", "run", NULL};
 static const char *const dataset_keys[] = {
     "id", "file", "layout", "skip_rows", "area", "area_name", "area_type",
@@ -64,7 +64,7 @@ static const char *const run_keys[] = {
     "required_datasets", NULL};
 
 /* What only the first of several job files may set: one job writes one set of outputs. */
-static const char *const first_file_keys[] = {"outputs", "compare", "run", "max_panel_values", NULL};
+static const char *const first_file_keys[] = {"outputs", "compare", "run", "max_panel_values", "breakdown", NULL};
 static const char *const layout_names[] = {"tidy", "wide", NULL};
 static const char *const duplicates_names[] = {"error", "identical", NULL};
 static const char *const format_names[] = {"csv", "json", "html", "xlsx", NULL};
@@ -1666,6 +1666,7 @@ static ri_rc parse_root(loader *ld, const config_setting_t *root)
             if ((s = config_setting_get_member(root, *key)))
                 return fail_at(ld, s, "\"%s\" belongs in the first job file (%s); a later -c file adds datasets, derived measures, geography and indicators",
                                *key, job->path);
+    TRY(str_member(ld, root, "breakdown", STR_NAME, "the job", &job->breakdown));
     if ((s = config_setting_get_member(root, "max_panel_values"))) {
         if (!is_integer(s) || config_setting_get_int64(s) < 1)
             return fail_at(ld, s, "\"max_panel_values\" must be an integer >= 1 (values in the joined panel); got %s",
@@ -2267,6 +2268,7 @@ void ri_job_free(ri_job *job)
     free_strings(job->missing, job->n_missing);
     free_strings(job->files, job->n_files);
     free_strings(job->overrides, job->n_overrides);
+    free(job->breakdown);
     free(job->path);
     free(job->dir);
     free(job);

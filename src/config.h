@@ -197,6 +197,8 @@ typedef struct ri_job {
     size_t n_plugin_path;
     char **missing;         /* extra missing markers for every dataset */
     size_t n_missing;
+    char *breakdown;        /* what the industry dimension holds ("scope"), naming it in every
+                               output; NULL = "industry" */
     unsigned long long max_panel_values; /* 0: the default rule (panel.h) */
     ri_dataset_cfg *datasets;
     size_t n_datasets;

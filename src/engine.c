@@ -801,6 +801,8 @@ ri_rc ri_engine_run(const ri_job *job, ri_panel *panel, ri_plugin_host *host,
     *out = NULL;
     if (!res)
         return ri_oom(err);
+    if (job->breakdown)
+        res->breakdown = job->breakdown;
     /* Logged here, where every command that computes or checks passes. */
     for (size_t i = 0; i < panel->n_warnings && !rc; i++)
         rc = engine_warning(opts, res, panel->warnings[i], err);

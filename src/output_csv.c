@@ -265,7 +265,11 @@ static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
         goto done;
     if (after)
         ri_sink_write(w->sink, "\n", 1);
-    ri_sink_puts(w->sink, ind ? "area_code,area_name,period,industry" : "area_code,area_name,period");
+    ri_sink_puts(w->sink, "area_code,area_name,period");
+    if (ind) {
+        ri_sink_puts(w->sink, ",");
+        ri_sink_puts(w->sink, r->breakdown);
+    }
     for (size_t c = 0; c < wr.n; c++) {
         text name;
         size_t len = strlen(cols[c]->indicator) + strlen(cols[c]->output) + strlen(cols[c]->unit) + 5;
@@ -335,7 +339,6 @@ ri_rc ri_write_csv_wide(ri_sink *sink, const ri_results *r, const ri_selection *
 
 ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, ri_error *err)
 {
-    static const char header[] = "area_code,area_name,period,industry,indicator,output,value,unit\n";
     csv_writer *w;
     ri_rc rc = ri_results_check(r, sel, err);
 
@@ -346,7 +349,9 @@ ri_rc ri_write_csv(ri_sink *sink, const ri_results *r, const ri_selection *sel, 
     if (make_labels(w) != 0) {
         rc = ri_oom(err);
     } else {
-        ri_sink_write(sink, header, sizeof header - 1);
+        ri_sink_puts(sink, "area_code,area_name,period,");
+        ri_sink_puts(sink, r->breakdown);
+        ri_sink_puts(sink, ",indicator,output,value,unit\n");
         rc = write_rows(w, sink, err);
     }
     writer_free(w);

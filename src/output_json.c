@@ -19,6 +19,7 @@ typedef struct json_writer {
     text *periods;    /* [n_periods]: "period":.., */
     text *industries; /* [n_industries]: "industry":.., */
     text no_industry;
+    const char *breakdown; /* the key of industry labels ("industry", "scope") */
     const ri_result_col *col;
     text head, tail; /* for col: "indicator":..,"output":..,"value": and ,"unit":..} */
     int first;       /* no object written yet: no separating comma */
@@ -107,7 +108,8 @@ static void free_texts(text *t, size_t n)
 static int make_labels(json_writer *w)
 {
     static const char *const area_keys[] = {"area_code", "area_name", "area_type"};
-    static const char *const period_key[] = {"period"}, *const industry_key[] = {"industry"};
+    static const char *const period_key[] = {"period"};
+    const char *const industry_key[] = {w->breakdown};
     static const char *const none[] = {NULL};
     const ri_panel *p = w->panel;
     size_t ni = p->industries ? p->n_industries : 0;
@@ -172,6 +174,7 @@ ri_rc ri_write_json(ri_sink *sink, const ri_results *r, const ri_selection *sel,
         return rc;
     w.sink = sink;
     w.panel = r->panel;
+    w.breakdown = r->breakdown;
     w.first = 1;
     if (make_labels(&w) != 0) {
         rc = ri_oom(err);

@@ -115,7 +115,7 @@ static ri_rc put_sheet_row(void *ctx, size_t area, size_t period, size_t industr
 static ri_rc indicator_sheet(book *b, const char *name, const ri_result_col **cols, size_t n, int ind,
                              ri_error *err)
 {
-    static const char *const key_names[] = {"area_code", "area_name", "period", "industry"};
+    const char *const key_names[] = {"area_code", "area_name", "period", b->r->breakdown};
     sheet_rows sr = {b, NULL, name, cols, n, ind ? 4 : 3, 0};
     ri_rc rc;
 

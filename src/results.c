@@ -46,8 +46,10 @@ ri_results *ri_results_new(const ri_panel *panel)
 {
     ri_results *r = calloc(1, sizeof *r);
 
-    if (r)
+    if (r) {
         r->panel = panel;
+        r->breakdown = "industry";
+    }
     return r;
 }
 

@@ -33,6 +33,7 @@ typedef struct ri_result_col {
 
 typedef struct ri_results {
     const ri_panel *panel; /* borrowed */
+    const char *breakdown; /* the industry dimension's name in outputs ("industry", "scope") */
     ri_result_col *cols;
     size_t n_cols;
     size_t warnings;       /* warnings plugins logged while computing */

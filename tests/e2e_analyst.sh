@@ -22,6 +22,16 @@ if grep -q "coefficient of variation" "$WORK/out"; then not_ok "no cv of growth 
 run -c "$CFG" -P "$PLUGIN_DIR" compare --format csv London
 expect_out "London's target is n/a" "E37000051,London,2019,,gap,target_gbp_m,,"
 
+# ---------------------------------------------------------------- a breakdown named for what it is
+
+run -c "$SRCDIR/conf/investment.cfg" -P "$PLUGIN_DIR" compare --format csv
+expect_status "investment job, csv" 0
+expect_out "the scope column is named scope" "area_code,area_name,period,scope,indicator,output,value,unit"
+run -c "$SRCDIR/conf/investment.cfg" -P "$PLUGIN_DIR" compare --format json
+expect_out "and so is its JSON key" '"period":"2013","scope":"City Deal'
+run -c "$SRCDIR/conf/investment.cfg" -P "$PLUGIN_DIR" compare --top 3
+expect_out "and the table's column" "leverage    jobs  scope"
+
 # ---------------------------------------------------------------- peer groups
 
 # ONS enterprise regions, 2019 (Tables 1 and 6), GVA / population:
