@@ -57,7 +57,7 @@ static const char *const aggregate_keys[] = {
     "members_rule", "min_coverage", NULL};
 static const char *const indicator_keys[] = {
     "id", "plugin", "inputs", "params", "benchmark", "group_type", "sample", NULL};
-static const char *const output_keys[] = {"file", "format", "shape", "indicators", NULL};
+static const char *const output_keys[] = {"file", "format", "shape", "indicators", "area_types", "members_of", NULL};
 static const char *const compare_keys[] = {"area_type", "indicators", "period", NULL};
 static const char *const run_keys[] = {
     "lock_file", "manifest", "skip_if_unchanged", "period", "required_periods",
@@ -1422,6 +1422,10 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
                            out->format == RI_FORMAT_JSON ? "JSON" : "a workbook, wide already");
         if ((e = config_setting_get_member(g, "indicators")))
             TRY(take_indicator_ids(ld, e, &out->indicators, &out->n_indicators));
+        if ((e = config_setting_get_member(g, "area_types")))
+            TRY(take_distinct_strings(ld, e, 0, &out->area_types, &out->n_area_types));
+        if ((e = config_setting_get_member(g, "members_of")))
+            TRY(take_distinct_strings(ld, e, 0, &out->members_of, &out->n_members_of));
         for (int j = 0; j < i; j++)
             if (strcmp(job->outputs[j].path, out->path) == 0)
                 return fail_at(ld, config_setting_get_member(g, "file"),
@@ -2254,6 +2258,8 @@ void ri_job_free(ri_job *job)
     for (size_t i = 0; i < job->n_outputs; i++) {
         free(job->outputs[i].path);
         free_strings(job->outputs[i].indicators, job->outputs[i].n_indicators);
+        free_strings(job->outputs[i].area_types, job->outputs[i].n_area_types);
+        free_strings(job->outputs[i].members_of, job->outputs[i].n_members_of);
     }
     free(job->outputs);
     free(job->compare.area_type);

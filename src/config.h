@@ -154,6 +154,10 @@ typedef struct ri_output_cfg {
     int wide;               /* CSV: one column per output (shape = "wide") */
     char **indicators;      /* NULL = all */
     size_t n_indicators;
+    char **area_types;      /* areas of these types only ... (NULL, with members_of NULL: all areas) */
+    size_t n_area_types;
+    char **members_of;      /* ... and the members of areas of these types (a LEP's districts) */
+    size_t n_members_of;
     ri_loc loc;
 } ri_output_cfg;
 

@@ -434,6 +434,31 @@ static ri_rc write_html(ri_sink *sink, const ri_job *job, const ri_output_cfg *o
     return rc;
 }
 
+static int listed(char *const *list, size_t n, const char *s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(list[k], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* The areas an output writes (area_types, members_of); NULL = all, and *mask stays NULL. */
+static ri_rc output_areas(const ri_output_cfg *o, const ri_panel *p, unsigned char **mask, ri_error *err)
+{
+    *mask = NULL;
+    if (!o->n_area_types && !o->n_members_of)
+        return RI_RC_OK;
+    if (!(*mask = calloc(p->n_areas ? p->n_areas : 1, 1)))
+        return ri_oom(err);
+    for (size_t a = 0; a < p->n_areas; a++) {
+        int in = listed(o->area_types, o->n_area_types, p->area_types[a]);
+        for (size_t k = 0; k < p->n_parents[a] && !in; k++)
+            in = listed(o->members_of, o->n_members_of, p->area_types[p->parents[a][k]]);
+        (*mask)[a] = (unsigned char)in;
+    }
+    return RI_RC_OK;
+}
+
 static ri_rc write_output(const ri_job *job, const ri_output_cfg *o, const ri_results *r,
                           const unsigned char *periods, const ri_run_report *rep, int fd, ri_written *w,
                           ri_error *err)
@@ -441,15 +466,20 @@ static ri_rc write_output(const ri_job *job, const ri_output_cfg *o, const ri_re
     ri_selection sel = {NULL, periods, (const char *const *)o->indicators, o->n_indicators, NULL};
     ri_sink_summary sum;
     ri_sink *sink;
-    ri_rc rc = ri_sink_file(fd, &sink, err);
+    unsigned char *areas;
+    ri_rc rc = output_areas(o, r->panel, &areas, err);
 
-    if (rc)
+    if (rc || (rc = ri_sink_file(fd, &sink, err))) {
+        free(areas);
         return rc;
+    }
+    sel.areas = areas;
     rc = o->format == RI_FORMAT_JSON   ? ri_write_json(sink, r, &sel, err)
          : o->format == RI_FORMAT_HTML ? write_html(sink, job, o, r, periods, rep, err)
          : o->format == RI_FORMAT_XLSX ? ri_write_xlsx(sink, r, &sel, rep ? rep->manifest : NULL, err)
          : o->wide                     ? ri_write_csv_wide(sink, r, &sel, err)
                                        : ri_write_csv(sink, r, &sel, err);
+    free(areas);
     if (rc) {
         ri_sink_close(sink, NULL, NULL);
         return rc;

@@ -395,6 +395,14 @@ if [ -s "$WORK/nightly/lep-nightly.csv" ] && [ -s "$WORK/nightly/lep-nightly.jso
 else
     not_ok "nightly job outputs missing: $(ls -A "$WORK/nightly")"
 fi
+# What a LEP analyst asks for: LEPs, combined authorities, their districts, England, the UK;
+# no Scottish, Welsh or Northern Irish council.
+if grep -q '^E47000001,Greater Manchester,' "$WORK/nightly/lep-nightly.csv" && grep -q '^E08000001,Bolton,' "$WORK/nightly/lep-nightly.csv" &&
+   ! grep -q '^S12\|^W06\|^N09' "$WORK/nightly/lep-nightly.csv"; then
+    ok "nightly job writes LEPs, combined authorities and their districts only"
+else
+    not_ok "nightly job writes LEPs, combined authorities and their districts only"
+fi
 # ONS enterprise regions (May 2021), 2019: Black Country GVA 22,282 / population 1,198,881 = 18,585.66.
 expect_value "nightly: Black Country GVA per head 2019" "$WORK/nightly/lep-nightly.csv" E37000001 2019 gva_per_head 18585.66 0.01
 # The page is the report of this run: both indicators, and its outputs recorded in the manifest.
