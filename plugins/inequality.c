@@ -81,11 +81,11 @@ static const ri_param_spec params[] = {
 };
 
 static const ri_output_spec outputs[] = {
-    { "gini", "index (0 = equal, 1 = all in one area)", 0,
+    { "gini", "index (0 = equal, 1 = all in one area)", GROUP,
       "Gini (1912) coefficient across the group, weighted as set (benchmark row)" },
-    { "theil", "index (0 = equal)", 0,
+    { "theil", "index (0 = equal)", GROUP,
       "Theil (1967) T index, sum s ln(y / ybar) with s income shares (benchmark row)" },
-    { "williamson", "ratio (weighted sd / mean)", 0,
+    { "williamson", "ratio (weighted sd / mean)", GROUP,
       "Williamson (1965) coefficient of variation across the group (benchmark row)" },
     { "share_of_total_pct", "%", 0, "the area's numerator as a share of the group's" },
     { "theil_l", "index (0 = equal)", GROUP,

@@ -270,6 +270,18 @@ static void print_left_out(FILE *f, const ri_result_col *const *cols, size_t n, 
     free(list);
 }
 
+/* Whether col applies to no area but the benchmark: a statistic of the group (RI_BENCHMARK_ROW). */
+static int benchmark_row_only(const ri_panel *p, const ri_result_col *col, size_t benchmark)
+{
+    size_t per = p->n_periods * col->n_ind;
+    if (!col->applies)
+        return 0;
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (a != benchmark && memchr(col->applies + a * per, 1, per))
+            return 0;
+    return 1;
+}
+
 /* A rate or ratio ("GBP per head", "index ...", "ratio ..."), as opposed to a total or a change. */
 static int unit_is_ratio(const char *unit)
 {
@@ -307,6 +319,9 @@ static void print_stats(FILE *f, const ri_panel *p, const block *b, const unsign
         ri_error serr;
         int dec;
         size_t len = 0;
+        /* A statistic of the group has no distribution across it. */
+        if (benchmark_row_only(p, b->cols[c], b->benchmark))
+            continue;
         for (size_t a = 0; a < p->n_areas; a++)
             vals[a] = group[a] ? b->cols[c]->v[a * p->n_periods + t] : NAN;
         if (ri_stats_summarise(vals, p->n_areas, group, &s, &serr) != RI_RC_OK) {
@@ -403,7 +418,13 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
         int dec = ri_display_decimals(b->cols[c]->unit, m);
         col_w[c] = ri_display_width(b->cols[c]->output);
         for (size_t l = 0; l < n_lines; l++) {
-            ri_display_number(b->cols[c]->v[line_area[l] * p->n_periods + t], dec, text[l * nc + c]);
+            size_t cell = line_area[l] * p->n_periods + t;
+            /* A statistic of the group (on the benchmark's row only) is not missing elsewhere:
+               its other cells are blank, not n/a. */
+            if (b->cols[c]->applies && !b->cols[c]->applies[cell])
+                text[l * nc + c][0] = '\0';
+            else
+                ri_display_number(b->cols[c]->v[cell], dec, text[l * nc + c]);
             col_w[c] = max_z(col_w[c], strlen(text[l * nc + c]));
         }
     }
@@ -808,7 +829,11 @@ static ri_rc make_blocks(const ri_job *job, const ri_results *r, const ri_compar
                 return ri_oom(err);
         }
         b->cols[b->n_cols++] = col;
-        if ((!b->sort && !o->sort) || (o->sort && strcmp(o->sort, col->output) == 0))
+        /* By default areas are ranked by the first output they have, not by a statistic of
+           the group written on the benchmark's row only. */
+        if (o->sort ? strcmp(o->sort, col->output) == 0
+                    : !b->sort || (benchmark_row_only(r->panel, b->sort, b->benchmark) &&
+                                   !benchmark_row_only(r->panel, col, b->benchmark)))
             b->sort = col;
     }
     *n_out = n;
