@@ -52,15 +52,6 @@ ri_rc ri_compare_select_area(const ri_panel *p, const char *arg, const char *typ
                    arg, near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
 }
 
-/* The job's settings for one indicator id. */
-static const ri_indicator_cfg *indicator_cfg(const ri_job *job, const char *id)
-{
-    for (size_t k = 0; k < job->n_indicators; k++)
-        if (strcmp(job->indicators[k].id, id) == 0)
-            return &job->indicators[k];
-    return NULL;
-}
-
 /* One indicator: its non-industry output columns and the one to sort by. */
 typedef struct block {
     const char *id;
@@ -379,7 +370,7 @@ static ri_rc table_block(FILE *f, const ri_job *job, const ri_panel *p, const bl
                          const ri_compare_opts *o, const double *weights, size_t width, ri_error *err)
 {
     size_t t = b->t, n_lines, nc = b->n_cols, name_nat = 4, code_w = 4, name_w, shown;
-    const ri_indicator_cfg *ind = indicator_cfg(job, b->id);
+    const ri_indicator_cfg *ind = ri_job_indicator(job, b->id);
     int has_bench = b->benchmark != RI_NO_AREA;
     const char *tag_text = o->peers ? PEERS_TAG : BENCH_TAG;
     ri_ranked rk;
@@ -818,7 +809,7 @@ static ri_rc make_blocks(const ri_job *job, const ri_results *r, const ri_compar
             if (strcmp(blocks[k].id, col->indicator) == 0 && blocks[k].by_industry == col->by_industry)
                 b = &blocks[k];
         if (!b) {
-            const ri_indicator_cfg *ind = indicator_cfg(job, col->indicator);
+            const ri_indicator_cfg *ind = ri_job_indicator(job, col->indicator);
             b = &blocks[n++];
             *n_out = n;
             b->id = col->indicator;

@@ -946,6 +946,14 @@ static const char **all_measures(const ri_job *job, size_t *n)
     return names;
 }
 
+const ri_indicator_cfg *ri_job_indicator(const ri_job *job, const char *id)
+{
+    for (size_t k = 0; k < job->n_indicators; k++)
+        if (strcmp(job->indicators[k].id, id) == 0)
+            return &job->indicators[k];
+    return NULL;
+}
+
 const char **ri_job_measures(const ri_job *job, size_t *n)
 {
     return all_measures(job, n);

@@ -251,6 +251,9 @@ void ri_job_free(ri_job *job);
  */
 ri_rc ri_job_set_param(ri_job *job, const char *spec, ri_error *err);
 
+/* The indicator of job with this id, or NULL. */
+const ri_indicator_cfg *ri_job_indicator(const ri_job *job, const char *id);
+
 /* The names of every dataset and derived measure of job (borrowed; free the array only), or
    NULL when out of memory. */
 const char **ri_job_measures(const ri_job *job, size_t *n);

@@ -52,14 +52,6 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static const ri_indicator_cfg *indicator_cfg(const ri_job *job, const char *id)
-{
-    for (size_t k = 0; k < job->n_indicators; k++)
-        if (strcmp(job->indicators[k].id, id) == 0)
-            return &job->indicators[k];
-    return NULL;
-}
-
 /* What one indicator section shows. */
 typedef struct view {
     const char *id;
@@ -225,7 +217,7 @@ static ri_rc section(FILE *f, const ri_job *job, const ri_results *r, const view
                      const unsigned char *named, const ri_report_opts *o, ri_error *err)
 {
     const ri_panel *p = r->panel;
-    const ri_indicator_cfg *ind = indicator_cfg(job, w->id);
+    const ri_indicator_cfg *ind = ri_job_indicator(job, w->id);
     int *dec = calloc(w->n_cols, sizeof *dec);
     double *vals = malloc((p->n_areas + 1) * sizeof *vals);
     ri_ranked rk;
@@ -299,7 +291,7 @@ static void input_row(FILE *f, const char *kind, const char *id, const char *pat
 static int plugin_reported(const ri_job *job, const view *views, size_t n_views, const char *name)
 {
     for (size_t k = 0; k < n_views; k++) {
-        const ri_indicator_cfg *ind = indicator_cfg(job, views[k].id);
+        const ri_indicator_cfg *ind = ri_job_indicator(job, views[k].id);
         if (ind && strcmp(ind->plugin, name) == 0)
             return 1;
     }
@@ -406,7 +398,7 @@ static ri_rc make_views(const ri_job *job, const ri_results *r, const ri_report_
             if (strcmp(v[k].id, col->indicator) == 0)
                 w = &v[k];
         if (!w) {
-            const ri_indicator_cfg *ind = indicator_cfg(job, col->indicator);
+            const ri_indicator_cfg *ind = ri_job_indicator(job, col->indicator);
             w = &v[n++];
             *n_out = n;
             w->id = col->indicator;
