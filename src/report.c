@@ -260,7 +260,7 @@ static ri_rc section(FILE *f, const ri_job *job, const ri_results *r, const view
     headline(f, p, w, &rk, named, o, dec[0]);
     rc = chart(f, job, r, w, o, err);
     if (!rc) {
-        fprintf(f, "<h3>All %s areas, %s</h3>\n", o->area_type, p->periods[w->t]);
+        fprintf(f, "<h3>%s %s areas, %s</h3>\n", o->peers ? "The peers:" : "All", o->area_type, p->periods[w->t]);
         table(f, p, w, &rk, named, dec);
         fputs("</section>\n", f);
     }
