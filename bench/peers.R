@@ -90,10 +90,10 @@ g_head <- bench - per_head
 g_total <- g_head * jobs * 1 / 1e6
 add("gap", "gva_per_head", "GBP per job", per_head)
 add("gap", "index", "index (benchmark = 100)", g_index)
-add("gap", "gap_pct", "percentage points", g_index - 100)
+add("gap", "gap_pct", "percentage points", 100 - g_index)
 add("gap", "gap_per_head_gbp", "GBP per job", g_head)
 add("gap", "gap_total_gbp_m", "GBP million", g_total)
-add("gap", "target_gbp_m", "GBP million", g_total * 1)
+add("gap", "target_gbp_m", "GBP million", ifelse(g_total >= 0, g_total * 1, NA_real_))
 
 # lq of jobs by industry against ALL's industry mix
 x <- by_ind$jobs

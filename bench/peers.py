@@ -13,8 +13,9 @@ compare the numbers cell by cell:
            "ALL" (All areas) is the sum over every area, the benchmark
   prod     GVA per hour and per job (GBP), their index against ALL (= 100),
            growth on the previous period and 5-year compound annual growth
-  gap      GVA per job against ALL: index, gap in points, GBP per job and
-           GBP million in total, target (= the whole gap)
+  gap      GVA per job against ALL: index, gap in points (100 - index), GBP
+           per job and GBP million in total (positive = behind ALL), target
+           (= the whole gap, empty for an area ahead)
   lq       location quotient of jobs by industry against ALL, industry share
   deciles  p10..p90 of prod.index_per_hour across the areas (ALL's row),
            each area's rank (1 = highest, ties share the best) and
@@ -107,10 +108,11 @@ def main(panel_path, out_path):
     bench = per_head[b]
     bench = np.where(bench > 0, bench, np.nan)
     g_index = per_head / bench * 100
-    g_pct = g_index - 100
+    g_pct = 100 - g_index
     g_head = bench - per_head
     g_total = g_head * jobs * 1.0 / 1e6
-    g_target = g_total * 1.0
+    # no target for an area ahead of the benchmark (gva_gap 1.1)
+    g_target = np.where(g_total >= 0, g_total * 1.0, np.nan)
     cols += [
         ("gap", "gva_per_head", "GBP per job", per_head),
         ("gap", "index", "index (benchmark = 100)", g_index),
