@@ -97,10 +97,10 @@ def main(panel_path, out_path):
         ("prod", "gva_per_job", "GBP per filled job", lj),
         ("prod", "index_per_hour", "index (benchmark = 100)", ih),
         ("prod", "index_per_job", "index (benchmark = 100)", ij),
-        ("prod", "growth_per_hour_pct", "%", gh),
-        ("prod", "growth_per_job_pct", "%", gj),
-        ("prod", "cagr_per_hour_pct", "% a year", ch),
-        ("prod", "cagr_per_job_pct", "% a year", cj),
+        ("prod", "growth_per_hour_pct", "%, nominal (current prices)", gh),
+        ("prod", "growth_per_job_pct", "%, nominal (current prices)", gj),
+        ("prod", "cagr_per_hour_pct", "% a year, nominal (current prices)", ch),
+        ("prod", "cagr_per_job_pct", "% a year, nominal (current prices)", cj),
     ]
 
     # gap (per job, benchmark ALL, target_share 1)
