@@ -52,8 +52,8 @@ sources() {
     csv) echo "src/error.c src/csv.c src/map_guard.c" ;;
     number) echo "src/error.c src/number.c" ;;
     dataset) echo "src/error.c src/csv.c src/map_guard.c src/xlsx.c src/number.c src/strtab.c src/siphash.c src/dataset.c" ;;
-    config) echo "src/error.c src/config.c src/derive.c src/suggest.c" ;;
-    xlsx) echo "src/error.c src/csv.c src/xlsx.c src/number.c src/strtab.c src/dataset.c" ;;
+    config) echo "src/error.c src/config.c src/derive.c src/suggest.c src/strtab.c src/siphash.c src/xlsx.c src/csv.c src/map_guard.c" ;;
+    xlsx) echo "src/error.c src/csv.c src/map_guard.c src/xlsx.c src/number.c src/strtab.c src/siphash.c src/dataset.c" ;;
     *) echo "run.sh: unknown target '$1'; expected csv, dataset, config, number or xlsx" >&2; exit 2 ;;
     esac
 }
