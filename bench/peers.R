@@ -1,13 +1,13 @@
 #!/usr/bin/env Rscript
 # peers.R - the bench/panel.cfg job written in R data.table, for bench/peers.
 #
-# Usage: Rscript peers.R PANEL_CSV OUTPUT_CSV
+# Usage: Rscript peers.R PANEL_CSV OUTPUT_DIR
 #
 # Reads the tidy panel (area_code,year,industry,gva_gbp_m,jobs,hours) and
-# writes the same tidy CSV as regind's csv output
-# (area_code,area_name,period,industry,indicator,output,value,unit), with the
-# same indicators, outputs, units and row order, so that bench/peers can
-# compare the numbers cell by cell (see peers.py for the list of outputs).
+# writes every result in its natural form, one wide table per shape, in
+# OUTPUT_DIR: by_area.csv, by_industry.csv and deciles.csv, as peers.py
+# describes, in regind's row order, so that bench/peers can compare the
+# numbers with regind's wide output cell by cell.
 # Formulas follow the plugins' own order of operations so that the results
 # agree to rounding. data.table runs on every core (setDTthreads(0)); fwrite
 # writes numbers with 15 significant digits, well inside the 1e-9 tolerance.
@@ -16,7 +16,7 @@ suppressPackageStartupMessages(library(data.table))
 setDTthreads(0)
 
 args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 2) stop("usage: Rscript peers.R PANEL_CSV OUTPUT_CSV")
+if (length(args) != 2) stop("usage: Rscript peers.R PANEL_CSV OUTPUT_DIR")
 
 GVA_SCALE <- 1e6      # the job's gva_scale: gva_gbp_m is in GBP million
 CAGR_YEARS <- 5       # productivity's default cagr_years
@@ -121,25 +121,22 @@ for (k in 1:9)
 add("deciles", "rank", "rank (1 = highest)", c(d$rank, rep(NA_real_, n_p)))
 add("deciles", "percentile", "%", c(d$percentile, rep(NA_real_, n_p)))
 
-# One block of rows per output, on two reusable key tables; NA_character_
-# writes as an empty field, as regind writes a missing name or industry.
-key_table <- function(reps) {
-  ai <- rep(seq_len(n_a), each = n_p * reps)
-  data.table(area_code = areas[ai],
-             area_name = ifelse(areas == BENCH, BENCH_NAME, NA_character_)[ai],
-             period = as.character(rep(rep(years, each = reps), n_a)),
-             industry = if (reps > 1) rep(industries, n_a * n_p) else NA_character_,
-             indicator = "", output = "", value = NA_real_, unit = "")
-}
-keys <- list(cell = key_table(1L), industry = key_table(n_i))
-keys$bench <- keys$cell[bench_cells]
-out <- args[2]
-fwrite(keys$cell[0], out)
+# One wide table per shape; NA writes as an empty field, as regind writes a
+# missing value or name.
+names <- ifelse(areas == BENCH, BENCH_NAME, NA_character_)
+by_area <- data.table(area_code = rep(areas, each = n_p), area_name = rep(names, each = n_p),
+                      period = rep(years, n_a))
+by_industry <- data.table(area_code = rep(areas, each = n_p * n_i),
+                          area_name = rep(names, each = n_p * n_i),
+                          period = rep(rep(years, each = n_i), n_a),
+                          industry = rep(industries, n_a * n_p))
+deciles <- data.table(period = years)
 for (col in cols) {
-  k <- if (length(col$values) == n_p) keys$bench else if (length(col$values) == n_cells) keys$cell else keys$industry
-  set(k, j = "indicator", value = col$indicator)
-  set(k, j = "output", value = col$output)
-  set(k, j = "value", value = col$values)
-  set(k, j = "unit", value = col$unit)
-  fwrite(k, out, append = TRUE, na = "")
+  name <- paste0(col$indicator, ".", col$output)
+  target <- if (length(col$values) == n_p) deciles else if (length(col$values) == n_cells) by_area else by_industry
+  set(target, j = name, value = col$values)
 }
+out <- args[2]
+fwrite(by_area, file.path(out, "by_area.csv"), na = "")
+fwrite(by_industry, file.path(out, "by_industry.csv"), na = "")
+fwrite(deciles, file.path(out, "deciles.csv"), na = "")

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """peers.py - the bench/panel.cfg job written in pandas, for bench/peers.
 
-Usage: peers.py PANEL_CSV OUTPUT_CSV
+Usage: peers.py PANEL_CSV OUTPUT_DIR
 
 Reads the tidy panel (area_code,year,industry,gva_gbp_m,jobs,hours) and
-writes the same tidy CSV as regind's csv output
-(area_code,area_name,period,industry,indicator,output,value,unit), with the
-same indicators, outputs, units and row order, so that bench/peers can
-compare the numbers cell by cell:
+writes every result in its natural form, one wide table per shape, in
+OUTPUT_DIR:
+  by_area.csv      area_code,area_name,period and a column per output
+                   (prod.*, gap.*, deciles.rank, deciles.percentile)
+  by_industry.csv  area_code,area_name,period,industry,lq.lq,lq.share_pct
+  deciles.csv      period,deciles.p10 ... deciles.p90
+in regind's row order (areas as first seen, ALL last; years ascending;
+industries as first seen), so that bench/peers can compare the numbers
+with regind's wide output cell by cell:
 
   totals   gva, jobs and hours summed over industries per area and year;
            "ALL" (All areas) is the sum over every area, the benchmark
@@ -25,6 +30,7 @@ Formulas follow the plugins' own order of operations so that the results
 agree to rounding. Written as an economist fluent in pandas would write it:
 vectorised, categorical keys, one block of rows per output.
 """
+import os
 import sys
 
 import numpy as np
@@ -37,7 +43,7 @@ BENCH_NAME = "All areas"
 DECILE_UNIT = "index (all areas = 100)"
 
 
-def main(panel_path, out_path):
+def main(panel_path, out_dir):
     df = pd.read_csv(
         panel_path,
         dtype={"area_code": "category", "year": "int64", "industry": "category",
@@ -69,7 +75,7 @@ def main(panel_path, out_path):
     hours = tot["hours"].to_numpy().reshape(n_a, n_p)
     b = n_a - 1  # row of ALL
 
-    cols = []  # (indicator, output, unit, by_industry, values in area, period[, industry] order)
+    cols = []  # (indicator, output, unit, values in area, period[, industry] order[, only area])
 
     # prod
     def level_of(denominator):
@@ -153,40 +159,33 @@ def main(panel_path, out_path):
         ("deciles", "percentile", "%", np.vstack([pctl, nan_row])),
     ]
 
-    write(out_path, cols, areas, years, industries)
+    write(out_dir, cols, areas, years, industries)
 
 
-def write(out_path, cols, areas, years, industries):
+def write(out_dir, cols, areas, years, industries):
     n_a, n_p, n_i = len(areas), len(years), len(industries)
-    area_cat = pd.Categorical(areas)
-    name_cat = pd.Categorical([BENCH_NAME if a == BENCH else "" for a in areas])
-    period_cat = pd.Categorical([str(y) for y in years])
-    ind_cat = pd.Categorical(industries)
-    keys = {}
-    for by_industry, reps in ((False, 1), (True, n_i)):
-        ai = np.repeat(np.arange(n_a), n_p * reps)
-        pi = np.tile(np.repeat(np.arange(n_p), reps), n_a)
-        keys[by_industry] = pd.DataFrame({
-            "area_code": area_cat.take(ai),
-            "area_name": name_cat.take(ai),
-            "period": period_cat.take(pi),
-            "industry": ind_cat.take(np.tile(np.arange(n_i), n_a * n_p)) if by_industry else "",
-        })
-    with open(out_path, "w", newline="") as f:
-        f.write("area_code,area_name,period,industry,indicator,output,value,unit\n")
-        for indicator, output, unit, values, *only in cols:
-            if only:  # one area's row: values by period
-                block = keys[False].iloc[only[0] * n_p:(only[0] + 1) * n_p].copy()
-            else:
-                block = keys[values.ndim == 3].copy()
-            block["indicator"] = indicator
-            block["output"] = output
-            block["value"] = values.ravel()
-            block["unit"] = unit
-            block.to_csv(f, header=False, index=False, na_rep="", lineterminator="\n")
+    names = [BENCH_NAME if a == BENCH else "" for a in areas]
+    by_area = pd.DataFrame({"area_code": np.repeat(areas, n_p), "area_name": np.repeat(names, n_p),
+                            "period": np.tile(years, n_a)})
+    by_ind = pd.DataFrame({"area_code": np.repeat(areas, n_p * n_i),
+                           "area_name": np.repeat(names, n_p * n_i),
+                           "period": np.tile(np.repeat(years, n_i), n_a),
+                           "industry": np.tile(industries, n_a * n_p)})
+    deciles = pd.DataFrame({"period": years})
+    for indicator, output, _unit, values, *only in cols:
+        name = "%s.%s" % (indicator, output)
+        if only:
+            deciles[name] = values
+        elif values.ndim == 3:
+            by_ind[name] = values.ravel()
+        else:
+            by_area[name] = values.ravel()
+    by_area.to_csv(os.path.join(out_dir, "by_area.csv"), index=False, na_rep="", lineterminator="\n")
+    by_ind.to_csv(os.path.join(out_dir, "by_industry.csv"), index=False, na_rep="", lineterminator="\n")
+    deciles.to_csv(os.path.join(out_dir, "deciles.csv"), index=False, na_rep="", lineterminator="\n")
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit("usage: peers.py PANEL_CSV OUTPUT_CSV")
+        sys.exit("usage: peers.py PANEL_CSV OUTPUT_DIR")
     main(sys.argv[1], sys.argv[2])
