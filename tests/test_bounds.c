@@ -28,19 +28,6 @@ static double cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static ri_job *load_job(const char *name, const char *text)
-{
-    char file[PATH_BUF], path[PATH_BUF];
-    ri_job *job = NULL;
-    ri_error err = {RI_RC_OK, ""};
-    fmt(file, "%s.cfg", name);
-    write_file(file, text);
-    fmt(path, "%s/%s", workdir, file);
-    if (ri_job_load(path, &job, &err) != RI_RC_OK)
-        fail_msg("job %s: %s", name, err.msg);
-    return job;
-}
-
 /* Write rows made by row(i, buf) under header into workdir/name. */
 static void write_rows(const char *name, const char *header, size_t n, void (*row)(size_t, char *))
 {
@@ -83,7 +70,7 @@ static void test_many_industries_linear(void **state)
     (void)state;
 
     write_rows("ind.csv", "code,year,sic,jobs\n", N_INDUSTRIES, industry_row);
-    job = load_job("ind", job_text);
+    job = test_load_job("ind", job_text);
     start = cpu_seconds();
     if (ri_panel_build(job, &p, &err) != RI_RC_OK)
         fail_msg("building: %s", err.msg);

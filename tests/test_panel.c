@@ -437,19 +437,6 @@ static int line_of(const char *text, const char *needle)
     return line;
 }
 
-static ri_job *load_job(const char *name, const char *text)
-{
-    char file[PATH_BUF], path[PATH_BUF];
-    ri_job *job = NULL;
-    ri_error err = {RI_RC_OK, ""};
-    fmt(file, "%s.cfg", name);
-    write_file(file, text);
-    fmt(path, "%s/%s", workdir, file);
-    if (ri_job_load(path, &job, &err) != RI_RC_OK)
-        fail_msg("job %s: %s", name, err.msg);
-    return job;
-}
-
 static ri_panel *build_ok(const ri_job *job)
 {
     ri_panel *p = NULL;
@@ -502,14 +489,14 @@ static void test_measure_in_two_datasets(void **state)
     write_file("two_a.csv", "code,year,gva\nE07000001,2019,1\n");
     write_file("two_b.csv", "code,year,gva\nE07000001,2019,2\nE07000002,2019,3\n");
 
-    job = load_job("two", job_text);
+    job = test_load_job("two", job_text);
     /* The error is placed at the second dataset, the one that repeats the measure. */
     fmt(want, "%s:%d: measure \"gva\" comes from datasets \"a\" and \"b\"", job->path,
         line_of(job_text, "id = \"b\""));
     build_refused(job, RI_RC_USAGE, want, "add prefer_over = [\"a\"]");
     ri_job_free(job);
 
-    job = load_job("two_b_wins", b_wins);
+    job = test_load_job("two_b_wins", b_wins);
     p = build_ok(job);
     assert_string_equal(column(p, "gva")->dataset, "b");
     assert_true(at(p, "gva", "E07000001", "2019") == 2.0);
@@ -520,7 +507,7 @@ static void test_measure_in_two_datasets(void **state)
     ri_job_free(job);
 
     /* The earlier dataset wins: the later one's areas stay in the panel but not in the measure. */
-    job = load_job("two_a_wins", a_wins);
+    job = test_load_job("two_a_wins", a_wins);
     p = build_ok(job);
     assert_string_equal(column(p, "gva")->dataset, "a");
     assert_true(at(p, "gva", "E07000001", "2019") == 1.0);
@@ -542,7 +529,7 @@ static void test_lookup_child_missing(void **state)
                "child,parent,name\n"
                "E07000001,E37000001,Partnership\n"
                "E07000003,E37000001,Partnership\n");
-    job = load_job("vint",
+    job = test_load_job("vint",
                    "version = 1;\n"
                    "datasets = ( { id = \"d\"; file = \"vint.csv\"; area = \"code\"; period = \"year\";\n"
                    "  measures = { gva = \"gva\"; }; additive = [ \"gva\" ]; } );\n"
@@ -582,13 +569,13 @@ static void test_aggregate_code_in_data(void **state)
                "E37000001,2019,29\n");
     write_file("clash_lookup.csv", "child,parent\nE07000001,E37000001\nE07000002,E37000001\n");
 
-    job = load_job("clash_agg", agg_text);
+    job = test_load_job("clash_agg", agg_text);
     fmt(want, "%s:%d: aggregate E92000001: the area already has \"gva\" in dataset \"d\"", job->path,
         line_of(agg_text, "{ code"));
     build_refused(job, RI_RC_USAGE, want, "use another code for the aggregate");
     ri_job_free(job);
 
-    job = load_job("clash_lookup", lookup_text);
+    job = test_load_job("clash_lookup", lookup_text);
     fmt(want, "%s:%d: lookup \"lk\": area E37000001 already has \"gva\" in dataset \"d\"", job->path,
         line_of(lookup_text, "{ id = \"lk\""));
     build_refused(job, RI_RC_USAGE, want, "expected one source");
@@ -605,7 +592,7 @@ static void test_derived_presence(void **state)
 
     write_file("der_x.csv", "code,year,a\nE07000001,2019,2\nE07000002,2019,3\n");
     write_file("der_y.csv", "code,year,b\nE07000002,2019,5\nE07000003,2019,7\n");
-    job = load_job("der",
+    job = test_load_job("der",
                    "version = 1;\n"
                    "datasets = (\n"
                    "  { id = \"x\"; file = \"der_x.csv\"; area = \"code\"; period = \"year\"; measures = { a = \"a\"; }; },\n"
@@ -652,7 +639,7 @@ static void test_aggregates_sum_totals_only(void **state)
     (void)state;
 
     write_file("sums.csv", sums_csv);
-    job = load_job("sums",
+    job = test_load_job("sums",
                    "version = 1;\n"
                    "datasets = ( { id = \"d\"; file = \"sums.csv\"; area = \"code\"; period = \"year\";\n"
                    "  measures = { total = \"total\"; rate = \"rate\"; }; additive = [ \"total\" ]; } );\n"
@@ -698,7 +685,7 @@ static void test_lookup_sums_and_missing_child(void **state)
                "E07000002,E37000001,North\n"
                "E07000001,E37000002,South\n"
                "E07000003,E37000002,South\n");
-    job = load_job("lk_sums",
+    job = test_load_job("lk_sums",
                    "version = 1;\n"
                    "datasets = ( { id = \"d\"; file = \"lk_sums.csv\"; area = \"code\"; period = \"year\";\n"
                    "  measures = { total = \"total\"; rate = \"rate\"; }; additive = [ \"total\" ]; } );\n"
@@ -762,7 +749,7 @@ static ri_job *rules_job(const char *name, const char *rule_keys)
         "geography = { aggregates = ( { code = \"E92000001\"; name = \"England\"; type = \"Country\";\n"
         "  members_type = \"LAD\"; members_prefix = \"E\"; %s } ); };\n",
         rule_keys);
-    return load_job(name, text);
+    return test_load_job(name, text);
 }
 
 /* The cell of a column by industry, found by the industry's label. */
@@ -903,13 +890,13 @@ static void test_rule_listed_member_absent(void **state)
 
     write_file("rules.csv", rules_csv);
     fmt(job_text, text, "");
-    job = load_job("rules_listed", job_text);
+    job = test_load_job("rules_listed", job_text);
     build_refused(job, RI_RC_DATA, "aggregate G: 1 of its 3 members have no \"gva\" data (dataset \"ind\"): E06000009",
                   "members_rule = \"complete_members\"");
     ri_job_free(job);
 
     fmt(job_text, text, "members_rule = \"complete_members\";");
-    job = load_job("rules_listed_complete", job_text);
+    job = test_load_job("rules_listed_complete", job_text);
     p = build_ok(job);
     cv = only_coverage(p);
     /* E06000009's share is unknown, so the share is that of the members with data: 100 %. */
@@ -935,7 +922,7 @@ static void test_rule_lookup(void **state)
                "child,parent\n"
                "E06000001,E37000001\nE06000009,E37000001\n"
                "E06000002,E37000002\nE06000003,E37000002\n");
-    job = load_job("rules_lookup",
+    job = test_load_job("rules_lookup",
                    "version = 1;\n"
                    "datasets = ( { id = \"ind\"; file = \"rules.csv\"; area = \"code\"; period = \"year\"; industry = \"sic\";\n"
                    "  measures = { gva = \"gva\"; }; additive = [ \"gva\" ]; } );\n"
@@ -973,7 +960,7 @@ static void test_lookup_parents_recorded(void **state)
     write_file("par.csv", "code,year,v\nE06000001,2019,1\nE06000002,2019,2\nE37000001,2019,3\n");
     write_file("par_lookup.csv",
                "child,parent\nE06000001,E37000001\nE06000002,E37000099\nE06000001,E37000098\n");
-    job = load_job("par",
+    job = test_load_job("par",
                    "version = 1;\n"
                    "datasets = ( { id = \"d\"; file = \"par.csv\"; area = \"code\"; period = \"year\";\n"
                    "  measures = { v = \"v\"; }; additive = [ \"v\" ]; } );\n"
@@ -992,7 +979,7 @@ static void test_lookup_parents_recorded(void **state)
         used += (size_t)snprintf(lookup + used, len - used, "E06000001,P%06d\n", k);
     write_file("many_lookup.csv", lookup);
     free(lookup);
-    job = load_job("many",
+    job = test_load_job("many",
                    "version = 1;\n"
                    "datasets = ( { id = \"d\"; file = \"par.csv\"; area = \"code\"; period = \"year\";\n"
                    "  measures = { v = \"v\"; }; additive = [ \"v\" ]; } );\n"

@@ -73,3 +73,16 @@ void write_file(const char *name, const char *text)
     assert_true(fputs(text, f) >= 0);
     assert_int_equal(fclose(f), 0);
 }
+
+ri_job *test_load_job(const char *name, const char *text)
+{
+    char file[PATH_BUF], path[PATH_BUF];
+    ri_job *job = NULL;
+    ri_error err = {RI_RC_OK, ""};
+    fmt(file, "%s.cfg", name);
+    write_file(file, text);
+    fmt(path, "%s/%s", workdir, file);
+    if (ri_job_load(path, &job, &err) != RI_RC_OK)
+        fail_msg("job %s: %s", name, err.msg);
+    return job;
+}

@@ -6,6 +6,7 @@
 #ifndef RI_TEST_UTIL_H
 #define RI_TEST_UTIL_H
 
+#include "config.h"
 #include "error.h"
 
 #define PATH_BUF 4096
@@ -27,5 +28,8 @@ int test_remove_tree(const char *path);
 
 /* Write text to workdir/name. */
 void write_file(const char *name, const char *text);
+
+/* Write text as the job file workdir/NAME.cfg and load it, failing the test when it does not load. */
+ri_job *test_load_job(const char *name, const char *text);
 
 #endif
