@@ -385,6 +385,12 @@ static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t 
     ri_rc rc;
 
     if (r->notes_line || is_note_row(rec)) {
+        /* Whether notes end the table depends on every row after them: a reader of half the
+           file cannot tell, so it gives up and one reader reads the whole file. */
+        if (r->half) {
+            ri_fail(err, RI_RC_DATA, "%s:%lu: a note row; read by one reader", ri_csv_name(r->csv), rec->line);
+            return -1;
+        }
         if (!r->notes_line)
             r->notes_line = rec->line;
         if (row_is_blank(rec) || is_note_row(rec))
@@ -437,7 +443,6 @@ static int record_key(reader *r, const ri_csv_record *rec, int intern, uint32_t 
 
 static void reset_caches(reader *r)
 {
-    r->notes_line = 0;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < KEY_SLOTS; i++)
             r->cache[k].slot[i].index = -1;
@@ -447,6 +452,7 @@ static void reset_caches(reader *r)
 static ri_rc skip_to_data(reader *r, ri_error *err)
 {
     ri_csv_record rec;
+    r->notes_line = 0;
     ri_csv_rewind(r->csv);
     reset_caches(r);
     for (long k = 0; k <= r->skip_rows; k++)

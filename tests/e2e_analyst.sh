@@ -104,6 +104,26 @@ run -c "$CFG" -P "$PLUGIN_DIR" compare -m populaton
 expect_status "an unknown measure" 2
 expect_err "the nearest measure" '-m populaton: no dataset or derived measure of the job has that name; did you mean "population"?'
 
+# The same, read as two halves on two threads (as files of 16 MiB and more are): notes end the
+# table whichever half they fall in, and data below them is still refused. 1,000 rows of data,
+# then a note row where the file is cut in two (the last row of the first half).
+awk 'BEGIN { print "code,name,2019"; for (i = 0; i < 1000; i++) printf "E0%08d,,%d\n", i, i }' > "$WORK/mine/big.csv"
+cat > "$WORK/mine/big.cfg" <<'CFG'
+datasets = ( { id = "big"; file = "big.csv"; layout = "wide"; area = "code"; measure = "big_value"; } );
+CFG
+cp "$WORK/mine/big.csv" "$WORK/mine/big-data.csv"
+printf 'Source: a note at the end\n' >> "$WORK/mine/big.csv"
+REGIND_TEST_HALVES_MIN_BYTES=1
+export REGIND_TEST_HALVES_MIN_BYTES
+run -c "$CFG" -c "$WORK/mine/big.cfg" -P "$PLUGIN_DIR" compare -m big_value --type Other --format csv
+expect_status "a notes row at the end, read in halves" 0
+expect_out "every data row read" "E000000999,,2019,,measure,big_value,999,"
+awk 'NR == 568 { print "Source: a note in the middle" } { print }' "$WORK/mine/big-data.csv" > "$WORK/mine/big.csv"
+run -c "$CFG" -c "$WORK/mine/big.cfg" -P "$PLUGIN_DIR" compare -m big_value --type Other
+expect_status "data below a note in the middle, read in halves" 1
+expect_err "is refused as by one reader" "big.csv:569: a data row after the note on line 568 that ends the table"
+unset REGIND_TEST_HALVES_MIN_BYTES
+
 printf 'E37000048,Hertfordshire,1,2,3\n' >> "$WORK/mine/births.csv"
 run -c "$CFG" -c "$WORK/mine/mine.cfg" -P "$PLUGIN_DIR" compare -i births_growth
 expect_status "data below the notes" 1
