@@ -1013,6 +1013,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
     unsigned char *group = calloc(p->n_areas ? p->n_areas : 1, 1);
     unsigned char *periods = calloc(p->n_periods ? p->n_periods : 1, 1);
     double *weights = NULL;
+    const ri_column *weight = NULL;
     block *blocks = NULL;
     const block *lead;
     size_t n_blocks = 0, t = 0, from, *by_code = NULL, *rank = NULL;
@@ -1056,15 +1057,12 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
                 rc = ri_fail(err, RI_RC_USAGE, "--since %s is after the period compared for %s (%s); expected an earlier period",
                              o->since, blocks[k].id, p->periods[blocks[k].t]);
     if (!rc && o->weight) {
-        const ri_column *w = ri_panel_column(p, o->weight);
-        if (!w || w->by_industry)
+        weight = ri_panel_column(p, o->weight);
+        if (!weight || weight->by_industry)
             rc = ri_fail(err, RI_RC_USAGE, "--weight %s: not a measure by area and period; expected a measure such as population",
                          o->weight);
         else if (!(weights = malloc((p->n_areas ? p->n_areas : 1) * sizeof *weights)))
             rc = ri_oom(err);
-        else
-            for (size_t a = 0; a < p->n_areas; a++)
-                weights[a] = w->v[a * p->n_periods + t];
     }
     if (rc)
         goto done;
@@ -1083,8 +1081,12 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
                 rc = table_cells(f, p, &blocks[k], chosen, o, r->breakdown, from, t, width, err);
             else if (o->since)
                 rc = table_series(f, p, &blocks[k], chosen, by_code, from, width, err);
-            else
+            else {
+                /* Each indicator is shown in its own period, and weighted in it. */
+                for (size_t a = 0; weight && a < p->n_areas; a++)
+                    weights[a] = weight->v[a * p->n_periods + blocks[k].t];
                 rc = table_block(f, job, p, &blocks[k], chosen, group, o, weights, width, err);
+            }
         }
     } else if (o->format >= RI_COMPARE_SVG && o->format <= RI_COMPARE_PDF) {
         rc = compare_chart(f, job, p, blocks, n_blocks, chosen, group, by_code, o, from, err);

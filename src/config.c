@@ -2127,6 +2127,12 @@ static ri_rc add_job_file(ri_job *job, const char *path, ri_error *err)
         config_init(&cf);
         config_set_include_dir(&cf, dir);
         rc = read_config(&ld, &cf, body);
+        /* Recorded like an @include, for the run manifest and its fingerprint, even when the
+           file sets nothing that keeps a location (only missing, say). */
+        if (rc == RI_RC_OK) {
+            ri_loc self;
+            rc = loc_of(&ld, config_root_setting(&cf), &self);
+        }
         if (rc == RI_RC_OK)
             rc = parse_root(&ld, config_root_setting(&cf));
         config_destroy(&cf);
@@ -2334,13 +2340,21 @@ static ri_rc override_value(const char *opt, const char *v, ri_raw_param *p, ri_
 ri_rc ri_job_set_param(ri_job *job, const char *spec, ri_error *err)
 {
     const char *dot = strchr(spec, '.'), *eq = strchr(spec, '=');
-    char opt[512], id[256], name[256], **texts;
+    char *opt, id[256], name[256], **texts;
     ri_indicator_cfg *ind = NULL;
     ri_raw_param p;
     const char **ids;
     ri_rc rc;
 
-    snprintf(opt, sizeof opt, "--param %s", spec);
+    /* The option's whole text names it in messages and, kept with the job, in the run's
+       fingerprint, so that another value is another computation. */
+    if (!(texts = realloc(job->overrides, (job->n_overrides + 1) * sizeof *texts)))
+        return ri_oom(err);
+    job->overrides = texts;
+    if (!(opt = malloc(strlen(spec) + sizeof "--param ")))
+        return ri_oom(err);
+    sprintf(opt, "--param %s", spec);
+    job->overrides[job->n_overrides++] = opt;
     if (!dot || !eq || dot > eq || dot == spec || eq == dot + 1 || (size_t)(dot - spec) >= sizeof id ||
         (size_t)(eq - dot - 1) >= sizeof name)
         return ri_fail(err, RI_RC_USAGE, "%s: expected ID.NAME=VALUE, such as productivity.cagr_years=12", opt);
@@ -2368,17 +2382,12 @@ ri_rc ri_job_set_param(ri_job *job, const char *spec, ri_error *err)
     memset(&p, 0, sizeof p);
     if ((rc = override_value(opt, eq + 1, &p, err)))
         return rc;
+    if (!(p.name = strdup(name))) {
+        free(p.s);
+        return ri_oom(err);
+    }
     /* Messages about the value name the option where a job file's would name FILE:LINE. */
-    if (!(texts = realloc(job->overrides, (job->n_overrides + 1) * sizeof *texts))) {
-        free(p.s);
-        return ri_oom(err);
-    }
-    job->overrides = texts;
-    if (!(job->overrides[job->n_overrides] = strdup(opt)) || !(p.name = strdup(name))) {
-        free(p.s);
-        return ri_oom(err);
-    }
-    p.loc.file = job->overrides[job->n_overrides++];
+    p.loc.file = opt;
     p.loc.line = 0;
     for (size_t k = 0; k < ind->n_params; k++)
         if (strcmp(ind->params[k].name, name) == 0) {

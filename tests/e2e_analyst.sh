@@ -15,6 +15,10 @@ if grep -A1 'gap_total_gbp_m \[' "$WORK/out" | grep -q 'weighted'; then
 else
     ok "no population-weighted mean of a total"
 fi
+# Each indicator is weighted in its own period: productivity (2022) has no 2022 population in the
+# 2021 release, so its weighted mean is n/a rather than one weighted by 2019's population.
+run -c "$CFG" -P "$PLUGIN_DIR" compare -i gap -i productivity --stats --weight population
+expect_out "weights of the indicator's own period" "gva_per_hour [GBP per hour]: n 38; mean 38.0; population-weighted mean n/a"
 run -c "$CFG" -P "$PLUGIN_DIR" compare -i real_growth
 expect_status "compare real growth" 0
 if grep -q "coefficient of variation" "$WORK/out"; then not_ok "no cv of growth rates"; else ok "no cv of growth rates"; fi
@@ -202,5 +206,14 @@ expect_err "nothing changed: nothing to do" "nothing to do"
 run -c "$SRCDIR/conf/nightly.cfg" -P "$PLUGIN_DIR" run -o "$WORK/nightly" --param gap.target_share=0.5
 expect_status "nightly run with --param" 0
 if grep -q "nothing to do" "$WORK/err"; then not_ok "a new --param recomputes"; else ok "a new --param recomputes"; fi
+# A later job file that only adds missing markers is part of the fingerprint too.
+printf 'missing = [ "n/k" ];\n' > "$WORK/nightly/extra.cfg"
+run -c "$SRCDIR/conf/nightly.cfg" -c "$WORK/nightly/extra.cfg" -P "$PLUGIN_DIR" run -o "$WORK/nightly"
+expect_status "nightly run with a second job file" 0
+run -c "$SRCDIR/conf/nightly.cfg" -c "$WORK/nightly/extra.cfg" -P "$PLUGIN_DIR" run -o "$WORK/nightly"
+expect_err "unchanged: nothing to do" "nothing to do"
+printf 'missing = [ "n/k", "-1" ];\n' > "$WORK/nightly/extra.cfg"
+run -c "$SRCDIR/conf/nightly.cfg" -c "$WORK/nightly/extra.cfg" -P "$PLUGIN_DIR" run -o "$WORK/nightly"
+if grep -q "nothing to do" "$WORK/err"; then not_ok "a changed second job file recomputes"; else ok "a changed second job file recomputes"; fi
 
 finish
