@@ -722,45 +722,74 @@ static ri_overlap *overlap_of(ri_panel *p, const char *type)
     return o;
 }
 
-/* Members in several parents of one type: LEPs that share districts. */
+/* qsort has no context in C11: the panel whose area types the comparison reads. */
+static const ri_panel *types_of;
+
+static int cmp_parent_type(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    int c = strcmp(types_of->area_types[a], types_of->area_types[b]);
+    return c ? c : (a > b) - (a < b);
+}
+
+/* Members in several parents of one type: LEPs that share districts. A child's parents are
+   sorted by type, so that each run of one type is counted once, in linear-logarithmic time
+   however many parents it has. */
 static ri_rc find_overlaps(ri_panel *p, ri_error *err)
 {
     unsigned char *involved = calloc(p->n_areas ? p->n_areas : 1, 1);
+    size_t *by_type = NULL, cap = 0;
+    ri_rc rc = RI_RC_OK;
+
     if (!involved)
         return ri_oom(err);
-    for (size_t c = 0; c < p->n_areas; c++)
-        for (size_t i = 0; i < p->n_parents[c]; i++) {
-            const char *type = p->area_types[p->parents[c][i]];
-            size_t same = 0;
-            ri_overlap *o;
-            char **grown;
-            /* Counted at the parent's first listing only, the others being its repeats. */
-            for (size_t j = 0; j < i; j++)
-                same += strcmp(p->area_types[p->parents[c][j]], type) == 0;
-            if (same || p->n_parents[c] < 2)
-                continue;
-            for (size_t j = i + 1; j < p->n_parents[c]; j++)
-                same += strcmp(p->area_types[p->parents[c][j]], type) == 0;
-            if (!same)
-                continue;
-            if (!(o = overlap_of(p, type)) || !(grown = realloc(o->shared, (o->n_shared + 1) * sizeof *grown))) {
-                free(involved);
-                return ri_oom(err);
+    types_of = p;
+    for (size_t c = 0; c < p->n_areas && !rc; c++) {
+        size_t n = p->n_parents[c];
+        if (n < 2)
+            continue;
+        if (n > cap) {
+            size_t *grown = realloc(by_type, n * sizeof *grown);
+            if (!grown) {
+                rc = ri_oom(err);
+                break;
             }
-            o->shared = grown;
-            if (!(o->shared[o->n_shared++] = strdup(p->area_codes[c]))) {
-                free(involved);
-                return ri_oom(err);
-            }
-            o->n_extra += same;
-            for (size_t j = i; j < p->n_parents[c]; j++)
-                if (strcmp(p->area_types[p->parents[c][j]], type) == 0 && !involved[p->parents[c][j]]) {
-                    involved[p->parents[c][j]] = 1;
-                    o->n_areas++;
-                }
+            by_type = grown;
+            cap = n;
         }
+        memcpy(by_type, p->parents[c], n * sizeof *by_type);
+        qsort(by_type, n, sizeof *by_type, cmp_parent_type);
+        for (size_t i = 0; i < n && !rc;) {
+            const char *type = p->area_types[by_type[i]];
+            size_t j = i + 1;
+            ri_overlap *o = NULL;
+            char **grown = NULL;
+            while (j < n && strcmp(p->area_types[by_type[j]], type) == 0)
+                j++;
+            if (j - i > 1) {
+                if (!(o = overlap_of(p, type)) || !(grown = realloc(o->shared, (o->n_shared + 1) * sizeof *grown)) ||
+                    !(grown[o->n_shared] = strdup(p->area_codes[c]))) {
+                    if (o && grown)
+                        o->shared = grown;
+                    rc = ri_oom(err);
+                    break;
+                }
+                o->shared = grown;
+                o->n_shared++;
+                o->n_extra += j - i - 1;
+                for (size_t k = i; k < j; k++)
+                    if (!involved[by_type[k]]) {
+                        involved[by_type[k]] = 1;
+                        o->n_areas++;
+                    }
+            }
+            i = j;
+        }
+    }
+    types_of = NULL;
+    free(by_type);
     free(involved);
-    return RI_RC_OK;
+    return rc;
 }
 
 ri_rc ri_geo_record_parents(ri_panel *p, const ri_lookup *const *lookups, size_t n_lookups, ri_error *err)
