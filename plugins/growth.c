@@ -19,6 +19,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { IN_VALUE };
@@ -104,7 +105,21 @@ static ri_status compute(const ri_host *host, const ri_call *call)
                                base_label, n_periods ? call->periods[0] : "none",
                                n_periods ? call->periods[n_periods - 1] : "none");
     }
+    /* Rates are a year apart: with quarters or months, "a year earlier" is not a period of
+       its own kind, so such data is refused rather than compared across seasons. */
+    for (size_t p = 1; p < n_periods; p++)
+        if (call->period_years[p] == call->period_years[p - 1])
+            return host->error(call->ctx, "growth: periods %s and %s fall in one year; expected annual data "
+                               "(one period a year)", call->periods[p - 1], call->periods[p]);
     set_units(host, call);
+    /* The period a year earlier, and `years` earlier, of each period; n_periods when none. */
+    size_t *prev = malloc(2 * (n_periods ? n_periods : 1) * sizeof *prev), *start = prev + n_periods;
+    if (!prev)
+        return host->error(call->ctx, "growth: out of memory");
+    for (size_t p = 0; p < n_periods; p++) {
+        prev[p] = period_of_year(call, call->period_years[p] - 1);
+        start[p] = period_of_year(call, call->period_years[p] - years);
+    }
 
     for (size_t a = 0; a < call->n_areas; a++) {
         const double *row = x + a * n_periods;
@@ -115,20 +130,20 @@ static ri_status compute(const ri_host *host, const ri_call *call)
                 first++;
         for (size_t p = 0; p < n_periods; p++) {
             size_t c = a * n_periods + p;
-            size_t prev = period_of_year(call, call->period_years[p] - 1);
-            size_t start = period_of_year(call, call->period_years[p] - years);
             if (isnan(row[p]))
                 continue;
-            if (prev < n_periods)
-                call->outputs[OUT_GROWTH][c] = growth_pct(row[prev], row[p], 1);
-            if (start < n_periods)
-                call->outputs[OUT_CAGR][c] = growth_pct(row[start], row[p], years);
+            if (prev[p] < n_periods)
+                call->outputs[OUT_GROWTH][c] = growth_pct(row[prev[p]], row[p], 1);
+            if (start[p] < n_periods)
+                call->outputs[OUT_CAGR][c] = growth_pct(row[start[p]], row[p], years);
             if (first < n_periods && row[first] > 0)
                 call->outputs[OUT_INDEX][c] = row[p] / row[first] * 100;
-            n_undefined += (prev < n_periods && !isnan(row[prev]) && row[prev] <= 0) ||
+            n_undefined += (prev[p] < n_periods && !isnan(row[prev[p]]) && row[prev[p]] <= 0) ||
+                           (start[p] < n_periods && !isnan(row[start[p]]) && row[start[p]] <= 0) ||
                            (first < n_periods && row[first] <= 0);
         }
     }
+    free(prev);
     /* Against the benchmark, growth since the same base period is compared: base_period, or
        else the benchmark's first period with a value. */
     if (call->benchmark != RI_NO_AREA) {

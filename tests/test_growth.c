@@ -135,6 +135,18 @@ static void test_bad_parameters_and_levels(void **state)
     fake_call_free(fc);
 }
 
+/* Quarters: a year earlier is not a period of the same kind, so the plugin refuses them. */
+static void test_one_period_a_year(void **state)
+{
+    fake_call *fc = two_areas("current");
+    (void)state;
+
+    fake_set_years(fc, (const double[]){ 2013, 2013, 2014, 2014, 2015, 2015 });
+    assert_int_equal(fake_run(fc), RI_FAIL);
+    assert_non_null(strstr(fc->ctx.error, "fall in one year; expected annual data"));
+    fake_call_free(fc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_units_name_the_prices),
         cmocka_unit_test(test_base_period_and_gaps),
         cmocka_unit_test(test_bad_parameters_and_levels),
+        cmocka_unit_test(test_one_period_a_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
