@@ -73,7 +73,7 @@ ri_rc ri_cli_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_cli
     char *copy = NULL, name[200];
     size_t n = 0, count = 0, first = (size_t)-1;
     ri_panel *p = lj->panel;
-    unsigned char *mask = NULL, *grown;
+    unsigned char *mask = NULL;
     ri_rc rc = RI_RC_OK;
 
     for (size_t k = 0; k < job->n_groups && !g; k++)
@@ -88,6 +88,7 @@ ri_rc ri_cli_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_cli
     } else {
         names = split;
     }
+    /* Room for the area of the mean too, which is no member. */
     if (!(mask = calloc(p->n_areas + 1, 1)))
         rc = ri_oom(err);
     for (size_t k = 0; k < n && !rc; k++)
@@ -111,13 +112,6 @@ ri_rc ri_cli_peers(const ri_job *job, ri_loaded_job *lj, const char *arg, ri_cli
         snprintf(pg->label, sizeof pg->label, "%s (%zu %s areas)", g ? g->id : "the peers", count, pg->type);
         snprintf(name, sizeof name, "Mean of %s", pg->label);
         rc = ri_results_add_mean_area(lj->results, p, mask, "PEERS", name, "Peers", &pg->area, err);
-    }
-    /* The mask covers the new area too, outside the group. */
-    if (!rc && !(grown = realloc(mask, p->n_areas))) {
-        rc = ri_oom(err);
-    } else if (!rc) {
-        mask = grown;
-        mask[pg->area] = 0;
     }
     free(split);
     free(copy);
@@ -247,7 +241,15 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
             free(measures);
             return 0;
         case 'i': ids[n_ids++] = optarg; break;
-        case 'm': measures[n_measures++] = optarg; break;
+        case 'm': {
+            /* A measure named twice is shown once. */
+            size_t k = 0;
+            while (k < n_measures && strcmp(measures[k], optarg) != 0)
+                k++;
+            if (k == n_measures)
+                measures[n_measures++] = optarg;
+            break;
+        }
         case 'p': o.period = optarg; break;
         case 's': o.since = optarg; break;
         case 'S': o.sort = optarg; break;
@@ -309,17 +311,20 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (!out_path && (o.format == RI_COMPARE_PNG || o.format == RI_COMPARE_PDF) && isatty(STDOUT_FILENO)) {
         free(ids);
         free(measures);
+        free((void *)o.outputs);
         return ri_cli_usage("compare: --format %s writes binary data; expected -o FILE or a redirection",
                             o.format == RI_COMPARE_PNG ? "png" : "pdf");
     }
     if (o.wide && o.format != RI_COMPARE_CSV) {
         free(ids);
         free(measures);
+        free((void *)o.outputs);
         return ri_cli_usage("compare: --wide is for --format csv; %s", "add --format csv");
     }
     if (o.format == RI_COMPARE_XLSX && !out_path) {
         free(ids);
         free(measures);
+        free((void *)o.outputs);
         return ri_cli_usage("compare: --format xlsx writes a workbook; %s", "name its file with -o FILE");
     }
     o.areas = (const char *const *)argv + optind;
@@ -328,11 +333,13 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
     if (ri_cli_load_job(c, 1, &lj.job, &err)) {
         free(ids);
         free(measures);
+        free((void *)o.outputs);
         return ri_cli_fail(&err);
     }
     if (check_measures(lj.job, measures, n_measures, &err)) {
         free(ids);
         free(measures);
+        free((void *)o.outputs);
         ri_cli_loaded_free(&lj);
         return ri_cli_fail(&err);
     }
@@ -342,6 +349,7 @@ int ri_cmd_compare(ri_cli *c, int argc, char **argv)
         if (!all) {
             free(ids);
             free(measures);
+            free((void *)o.outputs);
             ri_cli_loaded_free(&lj);
             return RI_RC_DATA;
         }

@@ -1434,6 +1434,9 @@ static ri_rc parse_outputs(loader *ld, const config_setting_t *root)
             TRY(take_distinct_strings(ld, e, 0, &out->area_types, &out->n_area_types));
         if ((e = config_setting_get_member(g, "members_of")))
             TRY(take_distinct_strings(ld, e, 0, &out->members_of, &out->n_members_of));
+        if (out->format == RI_FORMAT_HTML && (out->n_area_types || out->n_members_of))
+            return fail_at(ld, config_setting_get_member(g, out->n_area_types ? "area_types" : "members_of"),
+                           "an HTML output shows the job's compared areas (compare.area_type); area_types and members_of are for tables");
         for (int j = 0; j < i; j++)
             if (strcmp(job->outputs[j].path, out->path) == 0)
                 return fail_at(ld, config_setting_get_member(g, "file"),

@@ -316,7 +316,7 @@ static ri_rc record_coverage(ri_panel *p, const ri_column *c, size_t target, con
 {
     ri_coverage *grown = realloc(p->coverage, (p->n_coverage + 1) * sizeof *grown), *cv;
     char who[256], names[1024], share_text[96];
-    size_t n_members = m->n_in + m->n_absent, k = 0;
+    size_t n_members = m->n_in + m->n_absent;
 
     if (!grown)
         return ri_oom(err);
@@ -332,13 +332,13 @@ static ri_rc record_coverage(ri_panel *p, const ri_column *c, size_t target, con
         !(cv->measure = strdup(c->name)) || !(cv->left_out = calloc(n_members - n_used, sizeof *cv->left_out)) ||
         (!isnan(share) && !(cv->share_period = strdup(p->periods[share_t]))))
         return ri_oom(err);
+    /* Counted as they are stored, so that the panel frees what a failure leaves. */
     for (size_t j = 0; j < m->n_in; j++)
-        if (!complete[j] && !(cv->left_out[k++] = strdup(p->area_codes[m->in[j]])))
+        if (!complete[j] && !(cv->left_out[cv->n_left_out++] = strdup(p->area_codes[m->in[j]])))
             return ri_oom(err);
     for (size_t j = 0; j < m->n_absent; j++)
-        if (!(cv->left_out[k++] = strdup(m->absent[j])))
+        if (!(cv->left_out[cv->n_left_out++] = strdup(m->absent[j])))
             return ri_oom(err);
-    cv->n_left_out = k;
 
     snprintf(who, sizeof who, "%s:%d: %s %s %s", ri_loc_file(o->loc), o->loc->line, o->what, cv->area,
              p->area_names[target]);
