@@ -129,6 +129,12 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     if (!hours && !jobs)
         return host->error(call->ctx, "productivity: neither `hours` nor `jobs` is bound; "
                            "bind at least one of them to a measure");
+    /* Growth compares a period with the one a year (or cagr_years) earlier: with quarters,
+       that is not a period of its own kind, so such data is refused. */
+    for (size_t p = 1; p < call->n_periods; p++)
+        if (call->period_years[p] == call->period_years[p - 1])
+            return host->error(call->ctx, "productivity: periods %s and %s fall in one year; expected annual "
+                               "data (one period a year)", call->periods[p - 1], call->periods[p]);
     if (gva_for_jobs && !jobs)
         host->log(call->ctx, RI_LOG_WARNING,
                   "productivity: `gva_for_jobs` is bound but `jobs` is not; it is ignored");

@@ -275,6 +275,19 @@ static void test_nonpositive_and_missing_denominators(void **state)
     fake_call_free(fc);
 }
 
+/* Quarters: growth on "the previous year" would compare different seasons, so they are refused. */
+static void test_one_period_a_year(void **state)
+{
+    (void)state;
+    fake_call *fc = fake_call_new(ri_plugin_entry(), 1, 2, 2019);
+    fake_set_input(fc, "gva", (const double[]){ 100, 110 });
+    fake_set_input(fc, "hours", (const double[]){ 1, 1 });
+    fake_set_years(fc, (const double[]){ 2019, 2019 });
+    assert_int_equal(fake_run(fc), RI_FAIL);
+    assert_non_null(strstr(fc->ctx.error, "fall in one year; expected annual data"));
+    fake_call_free(fc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_neither_hours_nor_jobs_is_an_error),
         cmocka_unit_test(test_no_benchmark_leaves_indices_nan),
         cmocka_unit_test(test_nonpositive_and_missing_denominators),
+        cmocka_unit_test(test_one_period_a_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
