@@ -271,19 +271,19 @@ static ri_rc check_keys(loader *ld, const config_setting_t *g, const char *const
 /* ------------------------------------------------------------ job storage */
 
 /* The location of s; its file name is stored once in job->files. */
-static ri_rc loc_of(loader *ld, const config_setting_t *s, ri_loc *loc)
+/* Keep the file name (taken over) in job->files once; *kept gets the stored name. The files
+   there are the job's for the run manifest and its fingerprint. */
+static ri_rc keep_file(loader *ld, char *name, const char **kept)
 {
     ri_job *job = ld->job;
-    char *name = source_path(ld, config_setting_source_file(s));
     char **grown;
 
     if (!name)
         return oom(ld);
-    loc->line = (int)config_setting_source_line(s);
     for (size_t i = 0; i < job->n_files; i++) {
         if (strcmp(job->files[i], name) == 0) {
             free(name);
-            loc->file = job->files[i];
+            *kept = job->files[i];
             return RI_RC_OK;
         }
     }
@@ -294,8 +294,14 @@ static ri_rc loc_of(loader *ld, const config_setting_t *s, ri_loc *loc)
     }
     job->files = grown;
     job->files[job->n_files++] = name;
-    loc->file = name;
+    *kept = name;
     return RI_RC_OK;
+}
+
+static ri_rc loc_of(loader *ld, const config_setting_t *s, ri_loc *loc)
+{
+    loc->line = (int)config_setting_source_line(s);
+    return keep_file(ld, source_path(ld, config_setting_source_file(s)), &loc->file);
 }
 
 static ri_rc copy(loader *ld, const char *s, char **out)
@@ -1941,6 +1947,12 @@ static ri_rc check_include(loader *ld, const char *name, int line, const char *i
         rc = refuse_nul(ld, shown, text, len);
         if (rc == RI_RC_OK)
             rc = scan_includes(ld, text, shown, depth, total);
+        /* Part of the job whatever it sets (only missing, say): in the manifest and fingerprint. */
+        if (rc == RI_RC_OK) {
+            const char *kept;
+            char *copy = strdup(shown);
+            rc = keep_file(ld, copy, &kept);
+        }
     }
     free(text);
     free(path);
@@ -2133,8 +2145,8 @@ static ri_rc add_job_file(ri_job *job, const char *path, ri_error *err)
         /* Recorded like an @include, for the run manifest and its fingerprint, even when the
            file sets nothing that keeps a location (only missing, say). */
         if (rc == RI_RC_OK) {
-            ri_loc self;
-            rc = loc_of(&ld, config_root_setting(&cf), &self);
+            const char *kept;
+            rc = keep_file(&ld, strdup(path), &kept);
         }
         if (rc == RI_RC_OK)
             rc = parse_root(&ld, config_root_setting(&cf));

@@ -3,6 +3,25 @@
 # parameter overrides with --param.
 . "$SRCDIR/tests/lib.sh"
 
+# An @include file that only sets missing markers is part of the fingerprint as well.
+mkdir -p "$WORK/inc/out"
+printf 'code,year,v\nE06000001,2019,10\nE06000001,2020,n/k\n' > "$WORK/inc/d.csv"
+printf 'missing = [ "n/k" ];\n' > "$WORK/inc/markers.cfg"
+cat > "$WORK/inc/job.cfg" <<'CFG'
+@include "markers.cfg"
+datasets = ( { id = "d"; file = "d.csv"; area = "code"; period = "year"; measures = { v = "v"; }; } );
+indicators = ( { id = "g"; plugin = "growth"; inputs = { value = "v"; }; params = { prices = "none"; }; } );
+outputs = ( { file = "out/g.csv"; } );
+run = { skip_if_unchanged = true; };
+CFG
+run -c "$WORK/inc/job.cfg" -P "$PLUGIN_DIR" run
+expect_status "a job with an @include" 0
+run -c "$WORK/inc/job.cfg" -P "$PLUGIN_DIR" run
+expect_err "unchanged: nothing to do" "nothing to do"
+printf 'missing = [ "n/k", "-" ];\n' > "$WORK/inc/markers.cfg"
+run -c "$WORK/inc/job.cfg" -P "$PLUGIN_DIR" run
+if grep -q "nothing to do" "$WORK/err"; then not_ok "a changed @include file recomputes"; else ok "a changed @include file recomputes"; fi
+
 # ---------------------------------------------------------------- statistics that mean something
 
 run -c "$CFG" -P "$PLUGIN_DIR" compare --stats --weight population
