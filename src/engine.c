@@ -404,12 +404,17 @@ static void span(const subset *s, size_t j0, size_t j1, char *buf, size_t size)
 static ri_rc check_sample(const ri_panel *p, const ri_indicator_cfg *ind, const prepared *pr, subset *s,
                           const ri_engine_opts *opts, ri_results *res, ri_error *err)
 {
-    size_t *count = calloc(s->n_periods ? s->n_periods : 1, sizeof *count), n_group = 0, n_kept = 0;
+    size_t *count, n_group = 0, n_kept = 0;
     size_t first = (size_t)-1, last = 0;
-    unsigned char *whole = calloc(s->n ? s->n : 1, 1);
+    unsigned char *whole;
     char msg[1024], part[96];
     size_t len = 0;
 
+    /* Nothing to keep out and nothing to warn about: no pass over the inputs. */
+    if (ind->sample != RI_SAMPLE_BALANCED && !group_statistics(pr))
+        return RI_RC_OK;
+    count = calloc(s->n_periods ? s->n_periods : 1, sizeof *count);
+    whole = calloc(s->n ? s->n : 1, 1);
     if (!count || !whole) {
         free(count);
         free(whole);
@@ -435,7 +440,7 @@ static ri_rc check_sample(const ri_panel *p, const ri_indicator_cfg *ind, const 
             whole[i] = has_inputs(p, pr, s->area[i], s->period[j]);
         n_kept += whole[i];
     }
-    if (first == (size_t)-1 || n_kept == n_group || (ind->sample != RI_SAMPLE_BALANCED && !group_statistics(pr))) {
+    if (first == (size_t)-1 || n_kept == n_group) {
         free(count);
         free(whole);
         return RI_RC_OK;
