@@ -333,11 +333,8 @@ static int row_is_blank(const ri_csv_record *rec)
 /* Whether text[0..len) starts with word, ignoring case. */
 static int starts_with_ci(const char *text, size_t len, const char *word)
 {
-    size_t n = strlen(word);
-    if (len < n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (tolower((unsigned char)text[i]) != word[i])
+    for (size_t i = 0; word[i]; i++)
+        if (i == len || tolower((unsigned char)text[i]) != word[i])
             return 0;
     return 1;
 }

@@ -399,16 +399,19 @@ static ri_rc sum_members(ri_panel *p, ri_column *c, size_t target, const member_
         rc = ri_oom(err);
         goto done;
     }
+    /* By period, then industry: a division per cell to find its period took longer than the sums. */
     for (size_t j = 0; j < m->n_in; j++) {
         const double *row = c->v + m->in[j] * stride;
-        for (size_t k = 0; k < stride; k++)
-            live[k / ni] |= !isnan(row[k]);
+        for (size_t t = 0; t < nt; t++)
+            for (size_t i = 0; i < ni && !live[t]; i++)
+                live[t] = !isnan(row[t * ni + i]);
     }
     for (size_t j = 0; j < m->n_in; j++) {
         const double *row = c->v + m->in[j] * stride;
         complete[j] = 1;
-        for (size_t k = 0; k < stride && complete[j]; k++)
-            complete[j] = !live[k / ni] || !isnan(row[k]);
+        for (size_t t = 0; t < nt && complete[j]; t++)
+            for (size_t i = 0; i < ni && live[t] && complete[j]; i++)
+                complete[j] = !isnan(row[t * ni + i]);
         n_used += complete[j];
     }
     for (size_t k = 0; k < stride; k++)

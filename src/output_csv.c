@@ -164,6 +164,41 @@ static int make_labels(csv_writer *w)
     return 0;
 }
 
+/*
+ * Outputs of more cells than this are formatted on two threads, in pieces
+ * of about a megabyte of text. The test suite sets REGIND_TEST_SMALL_PIECES
+ * to send every output through pieces of a few cells.
+ */
+#define RI_CSV_PIECES_MIN_CELLS 200000
+#define RI_CSV_PIECE_CELLS 16384
+
+static int small_pieces(void)
+{
+    const char *test = getenv("REGIND_TEST_SMALL_PIECES");
+    return test && strcmp(test, "1") == 0;
+}
+
+static size_t pieces_min_cells(void)
+{
+    return small_pieces() ? 0 : RI_CSV_PIECES_MIN_CELLS;
+}
+
+/* Write blocks [0, n_blocks) through write, on this thread with mine and on a helper with second. */
+static ri_rc write_pieces(size_t n_blocks, ri_block_cost_fn cost, const void *cost_ctx, ri_piece_fn write,
+                          void *mine, void *second, ri_sink *sink, ri_error *err)
+{
+    ri_pieces p;
+
+    p.n_blocks = n_blocks;
+    p.target = small_pieces() ? 2 : RI_CSV_PIECE_CELLS;
+    p.cost = cost;
+    p.cost_ctx = cost_ctx;
+    p.write = write;
+    p.state[0] = mine;
+    p.state[1] = second;
+    return ri_pieces_write(&p, sink, err);
+}
+
 /* One piece of the rows; each thread has its own writer (shared labels, its own column texts). */
 static ri_rc write_piece(void *state, ri_sink *out, size_t from, size_t to, ri_error *err)
 {
@@ -177,21 +212,10 @@ static size_t block_cells(const void *r, size_t block)
     return ri_results_block_cells(r, block);
 }
 
-/*
- * Outputs of more cells than this are formatted on two threads, in pieces
- * of about a megabyte of text. The test suite sets REGIND_TEST_SMALL_PIECES
- * to send every output through pieces of a few cells.
- */
-#define RI_CSV_PIECES_MIN_CELLS 200000
-#define RI_CSV_PIECE_CELLS 16384
-
 static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
 {
-    const char *test = getenv("REGIND_TEST_SMALL_PIECES");
-    int small = test && strcmp(test, "1") == 0;
-    size_t cells = 0, blocks = ri_results_blocks(w->r), min_cells = small ? 0 : RI_CSV_PIECES_MIN_CELLS;
+    size_t cells = 0, blocks = ri_results_blocks(w->r), min_cells = pieces_min_cells();
     csv_writer second = *w;
-    ri_pieces p;
     ri_rc rc;
 
     for (size_t b = 0; b < blocks && cells <= min_cells; b++)
@@ -202,14 +226,7 @@ static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
     }
     second.col = NULL;
     second.head.s = second.tail.s = NULL;
-    p.n_blocks = blocks;
-    p.target = small ? 2 : RI_CSV_PIECE_CELLS;
-    p.cost = block_cells;
-    p.cost_ctx = w->r;
-    p.write = write_piece;
-    p.state[0] = w;
-    p.state[1] = &second;
-    rc = ri_pieces_write(&p, sink, err);
+    rc = write_pieces(blocks, block_cells, w->r, write_piece, w, &second, sink, err);
     free(second.head.s);
     free(second.tail.s);
     return rc;
@@ -217,24 +234,26 @@ static ri_rc write_rows(csv_writer *w, ri_sink *sink, ri_error *err)
 
 /* ---- wide: one column per output */
 
-typedef struct wide_row {
+/* One thread's view of a wide block: its writer and the block's columns. */
+typedef struct wide_rows {
     csv_writer *w;
+    const ri_result_col **cols;
     size_t n;
-} wide_row;
+    int ind; /* the block by industry */
+} wide_rows;
 
-static ri_rc put_wide_row(void *ctx, size_t area, size_t period, size_t industry, const double *v,
-                          const unsigned char *has, ri_error *err)
+/* A row too long to reserve at once (labels of tens of kilobytes, or hundreds of columns). */
+static void slow_wide_row(const wide_rows *wr, size_t area, size_t period, const text *ind, const double *v,
+                          const unsigned char *has)
 {
-    const wide_row *wr = ctx;
     csv_writer *w = wr->w;
     char num[RI_NUMBER_TEXT_MAX];
 
-    (void)err;
     ri_sink_write(w->sink, w->areas[area].s, w->areas[area].n);
     ri_sink_write(w->sink, w->periods[period].s, w->periods[period].n - 1);
-    if (industry != RI_NO_INDUSTRY) {
+    if (ind) {
         ri_sink_write(w->sink, ",", 1);
-        ri_sink_write(w->sink, w->industries[industry].s, w->industries[industry].n - 1);
+        ri_sink_write(w->sink, ind->s, ind->n - 1);
     }
     for (size_t c = 0; c < wr->n; c++) {
         ri_sink_write(w->sink, ",", 1);
@@ -242,7 +261,75 @@ static ri_rc put_wide_row(void *ctx, size_t area, size_t period, size_t industry
             ri_sink_write(w->sink, num, (size_t)(ri_format_number_end(v[c], num) - num));
     }
     ri_sink_write(w->sink, "\n", 1);
+}
+
+static ri_rc put_wide_row(void *ctx, size_t area, size_t period, size_t industry, const double *v,
+                          const unsigned char *has, ri_error *err)
+{
+    const wide_rows *wr = ctx;
+    csv_writer *w = wr->w;
+    const text *ind = industry != RI_NO_INDUSTRY ? &w->industries[industry] : NULL;
+    size_t room = w->areas[area].n + w->periods[period].n + (ind ? ind->n : 0) + 1;
+    char *p;
+
+    (void)err;
+    if (room > RI_SINK_RESERVE_MAX || wr->n > (RI_SINK_RESERVE_MAX - room) / (RI_NUMBER_TEXT_MAX + 1)) {
+        slow_wide_row(wr, area, period, ind, v, has);
+        return RI_RC_OK;
+    }
+    /* Labels carry their separator; the period's and the industry's move to the front. */
+    p = ri_sink_reserve(w->sink, room + wr->n * (RI_NUMBER_TEXT_MAX + 1));
+    p = put(p, &w->areas[area]);
+    memcpy(p, w->periods[period].s, w->periods[period].n - 1);
+    p += w->periods[period].n - 1;
+    if (ind) {
+        *p++ = ',';
+        memcpy(p, ind->s, ind->n - 1);
+        p += ind->n - 1;
+    }
+    for (size_t c = 0; c < wr->n; c++) {
+        *p++ = ',';
+        if (has[c] && !isnan(v[c]))
+            p = ri_format_number_end(v[c], p);
+    }
+    *p++ = '\n';
+    ri_sink_commit(w->sink, p);
     return RI_RC_OK;
+}
+
+/* The cells of one area's rows, the unit pieces are measured in. */
+static size_t wide_area_cells(const void *ctx, size_t block)
+{
+    const wide_rows *wr = ctx;
+    const ri_panel *p = wr->w->panel;
+
+    (void)block;
+    return p->n_periods * (wr->ind ? p->n_industries : 1) * wr->n;
+}
+
+static ri_rc write_wide_piece(void *state, ri_sink *out, size_t from, size_t to, ri_error *err)
+{
+    wide_rows *wr = state;
+    wr->w->sink = out;
+    return ri_results_each_row(wr->w->r, wr->w->sel, wr->cols, wr->n, wr->ind, from, to, put_wide_row, wr,
+                               err);
+}
+
+/* The rows of a wide block, shared out to two threads when there are many. */
+static ri_rc write_wide_rows(wide_rows *wr, ri_sink *sink, ri_error *err)
+{
+    size_t areas = wr->w->panel->n_areas;
+    csv_writer second = *wr->w;
+    wide_rows other = *wr;
+    ri_rc rc;
+
+    if (areas * wide_area_cells(wr, 0) <= pieces_min_cells())
+        return write_wide_piece(wr, sink, 0, areas, err);
+    other.w = &second;
+    rc = write_pieces(areas, wide_area_cells, wr, write_wide_piece, wr, &other, sink, err);
+    /* The pieces pointed the writer at their memory sinks, now gone; the next block writes here. */
+    wr->w->sink = sink;
+    return rc;
 }
 
 /*
@@ -253,7 +340,7 @@ static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
 {
     const ri_results *r = w->r;
     const ri_result_col **cols = calloc(r->n_cols ? r->n_cols : 1, sizeof *cols);
-    wide_row wr = {w, 0};
+    wide_rows wr = {w, cols, 0, ind};
     ri_rc rc = RI_RC_OK;
 
     if (!cols)
@@ -285,7 +372,7 @@ static ri_rc wide_block(csv_writer *w, int ind, int after, ri_error *err)
         free(label);
     }
     ri_sink_write(w->sink, "\n", 1);
-    rc = ri_results_each_row(r, w->sel, cols, wr.n, ind, put_wide_row, &wr, err);
+    rc = write_wide_rows(&wr, w->sink, err);
 done:
     free(cols);
     return rc;

@@ -128,7 +128,7 @@ static ri_rc indicator_sheet(book *b, const char *name, const ri_result_col **co
         snprintf(head, sizeof head, "%s (%s)", cols[c]->output, cols[c]->unit);
         worksheet_write_string(sr.ws, 0, (lxw_col_t)(sr.keys + c), head, b->bold);
     }
-    if ((rc = ri_results_each_row(b->r, b->sel, cols, n, ind, put_sheet_row, &sr, err)))
+    if ((rc = ri_results_each_row(b->r, b->sel, cols, n, ind, 0, b->r->panel->n_areas, put_sheet_row, &sr, err)))
         return rc;
     worksheet_set_column(sr.ws, 0, 0, 12, NULL);
     worksheet_set_column(sr.ws, 1, 1, 40, NULL);

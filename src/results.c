@@ -310,7 +310,8 @@ ri_rc ri_results_each(const ri_results *r, const ri_selection *sel, ri_cell_fn f
 }
 
 ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri_result_col *const *cols,
-                          size_t n, int by_industry, ri_row_fn fn, void *ctx, ri_error *err)
+                          size_t n, int by_industry, size_t from, size_t to, ri_row_fn fn, void *ctx,
+                          ri_error *err)
 {
     const ri_panel *p = r->panel;
     size_t ni = by_industry ? p->n_industries : 1;
@@ -330,7 +331,7 @@ ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri
         for (size_t k = 0; by_industry && k < cols[c]->n_ind; k++)
             pos[c * ni + cols[c]->ind[k]] = (long)k;
     }
-    for (size_t k = 0; k < p->n_areas && !rc; k++) {
+    for (size_t k = from; k < to && k < p->n_areas && !rc; k++) {
         size_t a = sel && sel->order ? sel->order[k] : k;
         if (sel && sel->areas && !sel->areas[a])
             continue;

@@ -120,9 +120,12 @@ typedef ri_rc (*ri_row_fn)(void *ctx, size_t area, size_t period, size_t industr
 /* The rows of the wide shape over cols[0..n), all by industry (by_industry
    = 1, rows per area, period and panel industry) or none (industry
    RI_NO_INDUSTRY): areas in sel->order (else panel order), then periods and
-   industries in panel order, skipping rows where no column applies. */
+   industries in panel order, skipping rows where no column applies. Only
+   the areas at positions [from, to) of that order are visited (0 and
+   n_areas: all), so that writers can share the rows out in pieces. */
 ri_rc ri_results_each_row(const ri_results *r, const ri_selection *sel, const ri_result_col *const *cols,
-                          size_t n, int by_industry, ri_row_fn fn, void *ctx, ri_error *err);
+                          size_t n, int by_industry, size_t from, size_t to, ri_row_fn fn, void *ctx,
+                          ri_error *err);
 size_t ri_results_block_cells(const ri_results *r, size_t block);
 ri_rc ri_results_each_block(const ri_results *r, const ri_selection *sel, size_t from, size_t to,
                             ri_cell_fn fn, void *ctx, ri_error *err);
