@@ -39,38 +39,16 @@ static const ri_output_spec outputs[] = {
     {"percentile", "%", 0, "share of the group's other values below the area's (0 = lowest, 100 = highest)"},
 };
 
+/* A member of the group in one period: its value and its area. */
+typedef struct member {
+    double x;
+    size_t area;
+} member;
+
 static int ascending(const void *x, const void *y)
 {
-    double a = *(const double *)x, b = *(const double *)y;
+    double a = ((const member *)x)->x, b = ((const member *)y)->x;
     return (a > b) - (a < b);
-}
-
-/* Values of sorted v[0..n) strictly below x. */
-static size_t count_below(const double *v, size_t n, double x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Values of sorted v[0..n) at most x. */
-static size_t count_at_most(const double *v, size_t n, double x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static ri_status compute(const ri_host *host, const ri_call *call)
@@ -78,11 +56,16 @@ static ri_status compute(const ri_host *host, const ri_call *call)
     const double *v = call->inputs[0];
     size_t na = call->n_areas, np = call->n_periods, missing = 0;
     double *group = malloc((na ? na : 1) * sizeof *group);
+    member *m = malloc((na ? na : 1) * sizeof *m);
 
-    if (!group)
+    if (!group || !m) {
+        free(group);
+        free(m);
         return host->error(call->ctx, "distribution: out of memory for %zu areas", na);
+    }
     if (call->benchmark == RI_NO_AREA) {
         free(group);
+        free(m);
         return host->error(call->ctx, "distribution: no benchmark area to hold the deciles; set benchmark = \"CODE\" in the indicator");
     }
     for (size_t o = 0; o < RANK; o++)
@@ -94,32 +77,37 @@ static ri_status compute(const ri_host *host, const ri_call *call)
             double x = v[a * np + p];
             if (!call->in_group[a])
                 continue;
-            if (isnan(x))
+            if (isnan(x)) {
                 missing++;
-            else
-                group[n++] = x;
+            } else {
+                m[n].x = x;
+                m[n++].area = a;
+            }
         }
         if (n == 0)
             continue;
-        /* Sorted once, so each area's rank is two binary searches, not a pass over the group. */
-        qsort(group, n, sizeof *group, ascending);
+        /* Sorted once with their areas, so ranks come from one walk over the order:
+           equal values share a rank, with the values below and above them counted. */
+        qsort(m, n, sizeof *m, ascending);
+        for (size_t k = 0; k < n; k++)
+            group[k] = m[k].x;
         for (size_t d = 0; d < 9; d++)
             call->outputs[P10 + d][call->benchmark * np + p] =
                 host->quantile(group, 1, n, (double)(d + 1) / 10.0);
-        for (size_t a = 0; a < na; a++) {
-            double x = v[a * np + p];
-            size_t below, above;
-            if (!call->in_group[a] || isnan(x))
-                continue;
-            below = count_below(group, n, x);
-            above = n - count_at_most(group, n, x);
-            call->outputs[RANK][a * np + p] = (double)(above + 1);
-            call->outputs[PERCENTILE][a * np + p] = n > 1 ? 100.0 * (double)below / (double)(n - 1) : 100.0;
+        for (size_t lo = 0, hi; lo < n; lo = hi) {
+            for (hi = lo + 1; hi < n && m[hi].x == m[lo].x; hi++)
+                ;
+            for (size_t k = lo; k < hi; k++) {
+                call->outputs[RANK][m[k].area * np + p] = (double)(n - hi + 1);
+                call->outputs[PERCENTILE][m[k].area * np + p] =
+                    n > 1 ? 100.0 * (double)lo / (double)(n - 1) : 100.0;
+            }
         }
     }
     if (missing)
         host->log(call->ctx, RI_LOG_WARNING, "distribution: %zu values of the group are missing and were left out", missing);
     free(group);
+    free(m);
     return RI_OK;
 }
 

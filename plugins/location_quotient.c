@@ -134,11 +134,13 @@ static ri_status compute(const ri_host *host, const ri_call *call)
         return host->error(call->ctx, "location_quotient: out of memory for %zu industries", n_ind);
     }
     size_t n_present = 0;
-    for (size_t c = 0; c < call->n_areas * call->n_periods * n_ind; c++)
-        if (!isnan(s.x[c]) && !s.present[c % n_ind]) {
-            s.present[c % n_ind] = 1;
-            n_present++;
-        }
+    /* Row by row rather than cell by cell: finding a cell's industry by division took a third of the time. */
+    for (size_t row = 0; row < call->n_areas * call->n_periods && n_present < n_ind; row++)
+        for (size_t i = 0; i < n_ind; i++)
+            if (!s.present[i] && !isnan(s.x[row * n_ind + i])) {
+                s.present[i] = 1;
+                n_present++;
+            }
     s.total_row = find_industry(call, call->params[P_TOTAL_INDUSTRY].s);
     if (s.total_row != NONE && !s.present[s.total_row])
         s.total_row = NONE;

@@ -242,7 +242,7 @@ typedef struct wide_rows {
     int ind; /* the block by industry */
 } wide_rows;
 
-/* A row too long to reserve at once (labels of tens of kilobytes, or hundreds of columns). */
+/* A row too long to reserve at once (labels of tens of kilobytes, or over 1,300 columns). */
 static void slow_wide_row(const wide_rows *wr, size_t area, size_t period, const text *ind, const double *v,
                           const unsigned char *has)
 {

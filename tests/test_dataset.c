@@ -198,6 +198,64 @@ static void test_tidy(void **state)
     ri_job_free(job);
 }
 
+/*
+ * Keys met in the first pass serve the second: rows whose areas, periods
+ * and industries each half of the file meets first (read in two halves,
+ * each numbers them its own way), periods in falling order, blank and
+ * filtered-out rows among them. Every value encodes its key,
+ * area * 10000 + year offset * 100 + industry, so a row stored in another
+ * cell shows.
+ */
+static void test_tidy_keys_of_first_pass(void **state)
+{
+    enum { AREAS = 40, YEARS = 6, INDUSTRIES = 5 };
+    size_t cap = (size_t)AREAS * YEARS * INDUSTRIES * 40 + 256, len = 0;
+    char *text = malloc(cap);
+    ri_job *job;
+    ri_dataset *ds;
+    (void)state;
+
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "code,year,sic,kind,gva\n");
+    for (int a = 0; a < AREAS; a++)
+        for (int y = YEARS - 1; y >= 0; y--)
+            for (int i = 0; i < INDUSTRIES; i++) {
+                /* The second half's areas bring industries of their own. */
+                int ind = a < AREAS / 2 ? i : i + INDUSTRIES;
+                len += (size_t)snprintf(text + len, cap - len, "A%02d,%d,S%d,keep,%d\n", a, 2010 + y, ind,
+                                        a * 10000 + y * 100 + ind);
+                if (i == 1)
+                    len += (size_t)snprintf(text + len, cap - len, ",,,,\nA%02d,%d,S%d,drop,-1\n", a, 2010 + y, ind);
+            }
+    write_file("keys.csv", text);
+    free(text);
+    job = job_with("keys",
+                   "{ id = \"k\"; file = \"keys.csv\"; area = \"code\"; period = \"year\"; industry = \"sic\";"
+                   "  measures = { gva = \"gva\"; }; filter = { kind = \"keep\"; }; }");
+    ds = load_ok(job);
+    assert_int_equal(ds->rows_kept, AREAS * YEARS * INDUSTRIES);
+    assert_int_equal(ds->n_industries, 2 * INDUSTRIES);
+    assert_string_equal(ri_strtab_get(ds->periods, 0), "2010");
+    for (int a = 0; a < AREAS; a++)
+        for (int y = 0; y < YEARS; y++)
+            for (int ind = 0; ind < 2 * INDUSTRIES; ind++) {
+                char code[8], year[8], sic[8];
+                double v;
+                snprintf(code, sizeof code, "A%02d", a);
+                snprintf(year, sizeof year, "%d", 2010 + y);
+                snprintf(sic, sizeof sic, "S%d", ind);
+                v = ds->values[0][RI_CELL(ds, area_of(ds, code), period_of(ds, year), industry_of(ds, sic))];
+                if ((ind < INDUSTRIES) == (a < AREAS / 2)) {
+                    if (v != a * 10000 + y * 100 + ind)
+                        fail_msg("%s %s %s holds %g; expected %d", code, year, sic, v, a * 10000 + y * 100 + ind);
+                } else if (!isnan(v)) {
+                    fail_msg("%s %s %s holds %g; expected no value", code, year, sic, v);
+                }
+            }
+    ri_dataset_free(ds);
+    ri_job_free(job);
+}
+
 /* A filter on the key column itself, with a list of values, drops E2's rows and the area. */
 static void test_tidy_filter_on_key(void **state)
 {
@@ -630,6 +688,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tidy),
         cmocka_unit_test(test_tidy_filter_on_key),
+        cmocka_unit_test(test_tidy_keys_of_first_pass),
         cmocka_unit_test(test_wide),
         cmocka_unit_test(test_wide_periods_sorted),
         cmocka_unit_test(test_wide_without_periods),

@@ -813,6 +813,77 @@ static void test_csv_wide_by_industry(void **state)
     free_panel(p);
 }
 
+/*
+ * Wide blocks in pieces on two threads (REGIND_TEST_SMALL_PIECES: a piece
+ * per area) come out as one thread writes them, both blocks, the second
+ * after the first's pieces are gone.
+ */
+static void test_csv_wide_in_pieces(void **state)
+{
+    ri_panel *p = make_panel(&HOSTILE);
+    ri_results *r = hostile_results(p);
+    char *one, *pieces;
+    ri_error err;
+    ri_rc rc;
+
+    (void)state;
+    one = capture(ri_write_csv_wide, r, NULL, &rc, &err);
+    assert_int_equal(rc, RI_RC_OK);
+    setenv("REGIND_TEST_SMALL_PIECES", "1", 1);
+    pieces = capture(ri_write_csv_wide, r, NULL, &rc, &err);
+    unsetenv("REGIND_TEST_SMALL_PIECES");
+    assert_int_equal(rc, RI_RC_OK);
+    assert_string_equal(pieces, one);
+    free(one);
+    free(pieces);
+    ri_results_free(r);
+    free_panel(p);
+}
+
+/*
+ * A wide row longer than a writer may reserve at once: 3,000 columns, each
+ * reserving room for the longest number (48 bytes), would need 147 KB.
+ * Column k holds k + 0.5 in every cell (exact in binary), so the row's text
+ * is known.
+ */
+static void test_csv_wide_long_row(void **state)
+{
+    enum { COLS = 3000 };
+    ri_panel *p = make_panel(&LEPS);
+    ri_results *r = ri_results_new(p);
+    char *text, *row, want[32];
+    ri_error err;
+    ri_rc rc;
+
+    (void)state;
+    assert_non_null(r);
+    for (size_t k = 0; k < COLS; k++) {
+        char output[32];
+        double v[4];
+        snprintf(output, sizeof output, "o%zu", k);
+        for (size_t c = 0; c < 4; c++)
+            v[c] = (double)k + 0.5;
+        add(r, "wide", output, "u", 0, v, 4);
+    }
+    text = capture(ri_write_csv_wide, r, NULL, &rc, &err);
+    assert_int_equal(rc, RI_RC_OK);
+    row = strstr(text, "\nE37000001,Black Country,2019,");
+    assert_non_null(row);
+    row = strchr(row + 1, ',') + 1;
+    row = strchr(row, ',') + 1;
+    row = strchr(row, ',');
+    for (size_t k = 0; k < COLS; k++) {
+        snprintf(want, sizeof want, ",%zu.5", k);
+        if (strncmp(row, want, strlen(want)) != 0)
+            fail_msg("column %zu reads \"%.20s\"; expected \"%s\"", k, row, want);
+        row += strlen(want);
+    }
+    assert_int_equal(*row, '\n');
+    free(text);
+    ri_results_free(r);
+    free_panel(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -824,6 +895,8 @@ int main(void)
         cmocka_unit_test(test_csv_wide),
         cmocka_unit_test(test_csv_wide_where_outputs_apply),
         cmocka_unit_test(test_csv_wide_by_industry),
+        cmocka_unit_test(test_csv_wide_in_pieces),
+        cmocka_unit_test(test_csv_wide_long_row),
         cmocka_unit_test(test_json_keeps_text),
         cmocka_unit_test(test_json_escapes_strings),
         cmocka_unit_test(test_pieces_in_order),
