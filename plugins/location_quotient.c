@@ -134,7 +134,7 @@ static ri_status compute(const ri_host *host, const ri_call *call)
         return host->error(call->ctx, "location_quotient: out of memory for %zu industries", n_ind);
     }
     size_t n_present = 0;
-    /* Row by row rather than cell by cell: finding a cell's industry by division took a third of the time. */
+    /* Row by row, so that no cell needs a division to find its industry. */
     for (size_t row = 0; row < call->n_areas * call->n_periods && n_present < n_ind; row++)
         for (size_t i = 0; i < n_ind; i++)
             if (!s.present[i] && !isnan(s.x[row * n_ind + i])) {

@@ -44,6 +44,12 @@ static void exact_strings(void **state)
     expect(5e-324, "5e-324");
     expect(54666.666666666664, "54666.666666666664");
     expect(30239.51, "30239.51");
+    /* Every digit in every place of the two groups of eight (repr() in Python). */
+    expect(0.1234567890123456, "0.1234567890123456");
+    expect(9876543210.987654, "9876543210.987654");
+    expect(123456789012345.6, "123456789012345.6");
+    expect(90817263.54, "90817263.54");
+    expect(0.000123456789, "0.000123456789");
 }
 
 /* xorshift64: the same sequence on every machine. */
