@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rates.h"
+
 enum { IN_VALUE };
 enum { P_PRICES, P_PRICE_BASE, P_YEARS, P_BASE_PERIOD };
 enum { OUT_GROWTH, OUT_CAGR, OUT_INDEX, OUT_INDEX_BENCHMARK };
@@ -49,21 +51,6 @@ static const ri_output_spec outputs[] = {
     { "index_vs_benchmark", "index (benchmark's growth since the base period = 100)", 0,
       "growth since the base period relative to the benchmark's" },
 };
-
-/* Annualised growth from start to end over `years`; undefined from a level of zero or less. */
-static double growth_pct(double start, double end, double years)
-{
-    return start > 0 ? (pow(end / start, 1 / years) - 1) * 100 : NAN;
-}
-
-/* The period starting in `year`, or n_periods; periods may skip years. */
-static size_t period_of_year(const ri_call *call, double year)
-{
-    size_t p = 0;
-    while (p < call->n_periods && call->period_years[p] != year)
-        p++;
-    return p;
-}
 
 /* Every unit says which prices the rates are in. */
 static void set_units(const ri_host *host, const ri_call *call)

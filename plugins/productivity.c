@@ -21,6 +21,8 @@
 
 #include <math.h>
 
+#include "rates.h"
+
 enum { IN_GVA, IN_HOURS, IN_JOBS, IN_GVA_FOR_JOBS };
 enum { P_GVA_SCALE, P_HOURS_SCALE, P_CAGR_YEARS, P_PRICES };
 enum { OUT_PER_HOUR, OUT_PER_JOB, OUT_INDEX_HOUR, OUT_INDEX_JOB, OUT_GROWTH_HOUR,
@@ -67,21 +69,6 @@ typedef struct basis {
     double scale;
     size_t level, index, growth, cagr;
 } basis;
-
-/* Annualised growth from start to end over `years`; undefined from a level of zero or less. */
-static double growth_pct(double start, double end, double years)
-{
-    return start > 0 ? (pow(end / start, 1 / years) - 1) * 100 : NAN;
-}
-
-/* Periods may skip years, so the start of a CAGR window is found by its year. */
-static size_t period_of_year(const ri_call *call, double year)
-{
-    size_t p = 0;
-    while (p < call->n_periods && call->period_years[p] != year)
-        p++;
-    return p;
-}
 
 static void fill_basis(const ri_call *call, const basis *b, size_t *n_missing,
                        size_t *n_nonpositive)
