@@ -52,6 +52,20 @@ ri_rc ri_compare_select_area(const ri_panel *p, const char *arg, const char *typ
                    arg, near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
 }
 
+ri_rc ri_compare_areas(const ri_panel *p, const unsigned char *peers, const char *type, const char *const *args,
+                       size_t n, unsigned char *group, unsigned char *named, ri_error *err)
+{
+    ri_rc rc = RI_RC_OK;
+
+    if (p->n_periods == 0)
+        return ri_fail(err, RI_RC_DATA, "the data has no periods");
+    for (size_t a = 0; a < p->n_areas; a++)
+        group[a] = peers ? peers[a] : strcmp(p->area_types[a], type) == 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = ri_compare_select_area(p, args[i], type, named, err);
+    return rc;
+}
+
 /* One indicator: its non-industry output columns and the one to sort by. */
 typedef struct block {
     const char *id;
@@ -1024,15 +1038,7 @@ ri_rc ri_compare_write(FILE *f, const ri_job *job, const ri_results *r, const ri
         goto done;
     }
     code_rank = rank;
-    if (p->n_periods == 0) {
-        rc = ri_fail(err, RI_RC_DATA, "the data has no periods");
-        goto done;
-    }
-    for (size_t a = 0; a < p->n_areas; a++)
-        group[a] = o->peers ? o->peers[a] : strcmp(p->area_types[a], o->area_type) == 0;
-    for (size_t i = 0; i < o->n_areas && !rc; i++)
-        rc = ri_compare_select_area(p, o->areas[i], o->area_type, chosen, err);
-    if (rc)
+    if ((rc = ri_compare_areas(p, o->peers, o->area_type, o->areas, o->n_areas, group, chosen, err)))
         goto done;
     if (o->n_areas == 0)
         memcpy(chosen, group, p->n_areas);

@@ -62,6 +62,12 @@ typedef struct ri_compare_opts {
 ri_rc ri_compare_select_area(const ri_panel *p, const char *arg, const char *type, unsigned char *mask,
                              ri_error *err);
 
+/* The areas of a comparison: in group, the peers when given, else every area of type; in named
+   (zeroed by the caller), the areas args[0..n) name (ri_compare_select_area). RI_RC_DATA when the
+   data has no periods. Shared by compare and report, so both pick the same areas. */
+ri_rc ri_compare_areas(const ri_panel *p, const unsigned char *peers, const char *type, const char *const *args,
+                       size_t n, unsigned char *group, unsigned char *named, ri_error *err);
+
 /* The latest period in which an area marked in mask has a value of col (the last period when none has). */
 size_t ri_compare_latest(const ri_panel *p, const ri_result_col *col, const unsigned char *mask);
 

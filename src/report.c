@@ -437,15 +437,8 @@ ri_rc ri_report_write(FILE *f, const ri_job *job, const ri_results *r, const ri_
         rc = ri_oom(err);
         goto done;
     }
-    if (p->n_periods == 0) {
-        rc = ri_fail(err, RI_RC_DATA, "the data has no periods");
-        goto done;
-    }
-    for (size_t a = 0; a < p->n_areas; a++)
-        group[a] = o->peers ? o->peers[a] : strcmp(p->area_types[a], o->area_type) == 0;
-    for (size_t i = 0; i < o->n_areas && !rc; i++)
-        rc = ri_compare_select_area(p, o->areas[i], o->area_type, named, err);
-    if (rc || (rc = make_views(job, r, o, o->n_areas ? named : group, &views, &n_views, err)))
+    if ((rc = ri_compare_areas(p, o->peers, o->area_type, o->areas, o->n_areas, group, named, err)) ||
+        (rc = make_views(job, r, o, o->n_areas ? named : group, &views, &n_views, err)))
         goto done;
     /* Among peers their mean is what each area stands against. */
     for (size_t k = 0; o->peers && k < n_views; k++)
