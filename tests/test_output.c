@@ -144,6 +144,30 @@ static char *capture(writer_fn write, const ri_results *r, const ri_selection *s
     return buf;
 }
 
+/* capture() with every output cut in pieces of a few cells, formatted on two threads. */
+static char *capture_in_pieces(writer_fn write, const ri_results *r, ri_rc *rc, ri_error *err)
+{
+    char *text;
+
+    setenv("REGIND_TEST_SMALL_PIECES", "1", 1);
+    text = capture(write, r, NULL, rc, err);
+    unsetenv("REGIND_TEST_SMALL_PIECES");
+    return text;
+}
+
+/* Columns o0, o1, ... of indicator, each of a 2 x 2 panel's cells; value(k, cell) fills column k. */
+static void add_columns(ri_results *r, const char *indicator, size_t cols, double (*value)(size_t, size_t))
+{
+    for (size_t k = 0; k < cols; k++) {
+        char output[32];
+        double v[4];
+        snprintf(output, sizeof output, "o%zu", k);
+        for (size_t c = 0; c < 4; c++)
+            v[c] = value(k, c);
+        add(r, indicator, output, "u", 0, v, 4);
+    }
+}
+
 static void assert_writes(writer_fn write, const ri_results *r, const ri_selection *sel,
                           const char *expected)
 {
@@ -448,6 +472,11 @@ static void test_json_escapes_strings(void **state)
  * must come out once, in the order column, area, period, with its own value
  * k * 4 + a * 2 + t + 0.25 (exact in binary, so its text is known).
  */
+static double distinct_value(size_t k, size_t cell)
+{
+    return (double)(k * 4 + cell) + 0.25;
+}
+
 static void test_pieces_in_order(void **state)
 {
     enum { COLS = 500 };
@@ -460,17 +489,8 @@ static void test_pieces_in_order(void **state)
 
     (void)state;
     assert_non_null(r);
-    for (size_t k = 0; k < COLS; k++) {
-        char output[32];
-        double v[4];
-        snprintf(output, sizeof output, "o%zu", k);
-        for (size_t c = 0; c < 4; c++)
-            v[c] = (double)(k * 4 + c) + 0.25;
-        add(r, "big", output, "u", 0, v, 4);
-    }
-    setenv("REGIND_TEST_SMALL_PIECES", "1", 1);
-    text = capture(ri_write_csv, r, NULL, &rc, &err);
-    unsetenv("REGIND_TEST_SMALL_PIECES");
+    add_columns(r, "big", COLS, distinct_value);
+    text = capture_in_pieces(ri_write_csv, r, &rc, &err);
     assert_int_equal(rc, RI_RC_OK);
     line = strchr(text, '\n') + 1;
     for (size_t k = 0; k < COLS; k++)
@@ -829,9 +849,7 @@ static void test_csv_wide_in_pieces(void **state)
     (void)state;
     one = capture(ri_write_csv_wide, r, NULL, &rc, &err);
     assert_int_equal(rc, RI_RC_OK);
-    setenv("REGIND_TEST_SMALL_PIECES", "1", 1);
-    pieces = capture(ri_write_csv_wide, r, NULL, &rc, &err);
-    unsetenv("REGIND_TEST_SMALL_PIECES");
+    pieces = capture_in_pieces(ri_write_csv_wide, r, &rc, &err);
     assert_int_equal(rc, RI_RC_OK);
     assert_string_equal(pieces, one);
     free(one);
@@ -846,6 +864,12 @@ static void test_csv_wide_in_pieces(void **state)
  * Column k holds k + 0.5 in every cell (exact in binary), so the row's text
  * is known.
  */
+static double column_value(size_t k, size_t cell)
+{
+    (void)cell;
+    return (double)k + 0.5;
+}
+
 static void test_csv_wide_long_row(void **state)
 {
     enum { COLS = 3000 };
@@ -857,14 +881,7 @@ static void test_csv_wide_long_row(void **state)
 
     (void)state;
     assert_non_null(r);
-    for (size_t k = 0; k < COLS; k++) {
-        char output[32];
-        double v[4];
-        snprintf(output, sizeof output, "o%zu", k);
-        for (size_t c = 0; c < 4; c++)
-            v[c] = (double)k + 0.5;
-        add(r, "wide", output, "u", 0, v, 4);
-    }
+    add_columns(r, "wide", COLS, column_value);
     text = capture(ri_write_csv_wide, r, NULL, &rc, &err);
     assert_int_equal(rc, RI_RC_OK);
     row = strstr(text, "\nE37000001,Black Country,2019,");
